@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Compare Usher's "hello" throughput with a minimal Jetty 12 server under the same
+# JVM options, using wrk -t1 -c256 on loopback.
+#
+#   bench/wrk-hello.sh [USHER_JAR] [DURATION]
+#
+# USHER_JAR  default /work/main/runtime/target/usher.jar
+# DURATION   default 10s (wrk -d syntax)
+#
+# Environment:
+#   JVM_OPTS         JVM options for both servers   (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
+#   JETTY_JAR        the Jetty hello jar            (default bench/target/jetty-hello.jar)
+#   USHER_CMD        command that starts the server under test instead of the Usher jar;
+#                    run by bash in the temp dir with PORT and JVM_OPTS exported
+#   WARMUP           wrk warm-up duration per server (default 3s)
+#   STARTUP_TIMEOUT  seconds to wait for a server to answer GET / (default 60)
+#
+# Exit status: 0 if both runs had no socket errors and no non-2xx responses.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+USHER_JAR=${1:-/work/main/runtime/target/usher.jar}
+DURATION=${2:-10s}
+export JVM_OPTS=${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
+JETTY_JAR=${JETTY_JAR:-$here/target/jetty-hello.jar}
+WARMUP=${WARMUP:-3s}
+STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
+
+die() { echo "wrk-hello: $*" >&2; exit 1; }
+
+command -v wrk >/dev/null || die "wrk not found; install it with: apt-get install -y wrk"
+command -v curl >/dev/null || die "curl not found; install it with: apt-get install -y curl"
+command -v java >/dev/null || die "java not found"
+[[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package"
+if [[ -z ${USHER_CMD:-} ]]; then
+    [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
+    USHER_JAR=$(cd "$(dirname "$USHER_JAR")" && pwd)/$(basename "$USHER_JAR")
+fi
+
+work=$(mktemp -d -t usher-bench.XXXXXX)
+pids=()
+cleanup() {
+    local pid
+    # Each server runs in its own session, so signalling the group also reaches
+    # whatever a USHER_CMD wrapper shell started.
+    for pid in "${pids[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A port is taken as free when a connect to it is refused. Racy in principle,
+# but nothing else on a bench box grabs ports in the next second.
+# Sets $port rather than printing it, so used_ports survives (no subshell).
+used_ports=" "
+free_port() {
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        [[ $used_ports == *" $port "* ]] && continue
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            used_ports+="$port "
+            return
+        fi
+    done
+}
+
+# start NAME PORT DIR COMMAND: runs COMMAND in DIR, output to DIR/server.log;
+# sets $started_pid.
+start() {
+    local name=$1 port=$2 dir=$3 cmd=$4
+    mkdir -p "$dir"
+    (cd "$dir" && PORT=$port exec setsid bash -c "$cmd" >server.log 2>&1) &
+    started_pid=$!
+    pids+=("$started_pid")
+    echo "started $name (pid $started_pid) on 127.0.0.1:$port: $cmd"
+}
+
+# Poll instead of sleeping a fixed time: startup time varies with the machine and
+# with how long FileInstall takes to pick up the config. Any HTTP answer counts as
+# up; a wrong status shows up in wrk's non-2xx count.
+wait_up() {
+    local name=$1 port=$2 pid=$3 dir=$4 deadline=$((SECONDS + STARTUP_TIMEOUT)) code
+    while ((SECONDS < deadline)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 30 "$dir/server.log" >&2 || true
+            die "$name exited before answering on port $port"
+        fi
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/" || true)
+        if [[ $code != 000 ]]; then
+            echo "$name is up (GET / -> $code)"
+            return
+        fi
+        sleep 0.1
+    done
+    tail -n 30 "$dir/server.log" >&2 || true
+    die "$name did not answer on port $port within ${STARTUP_TIMEOUT}s"
+}
+
+# run_wrk NAME PORT: prints wrk's report and sets rps_NAME and errors_NAME.
+run_wrk() {
+    local name=$1 port=$2 out rps sock non2xx
+    echo
+    echo "== $name: wrk -t1 -c256 -d$DURATION http://127.0.0.1:$port/"
+    out=$(wrk -t1 -c256 -d"$DURATION" "http://127.0.0.1:$port/") || die "wrk failed against $name"
+    echo "$out"
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    [[ -n $rps ]] || die "could not find Requests/sec in wrk output for $name"
+    # wrk prints these two lines only when the counts are non-zero.
+    sock=$(awk '/Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i; print s }' <<<"$out")
+    non2xx=$(awk -F': *' '/Non-2xx or 3xx responses:/ {print $2}' <<<"$out")
+    printf -v "rps_$name" '%s' "$rps"
+    printf -v "sock_$name" '%s' "${sock:-0}"
+    printf -v "non2xx_$name" '%s' "${non2xx:-0}"
+}
+
+free_port; usher_port=$port
+free_port; jetty_port=$port
+
+# The Usher runtime is Felix with FileInstall watching ./etc, so the listen
+# address is handed over as a config file in a fresh working directory.
+mkdir -p "$work/usher/etc"
+echo "listen=127.0.0.1:$usher_port" >"$work/usher/etc/dev.usher.server.cfg"
+# \$JVM_OPTS and \$PORT are left for the server's own shell to expand (word splitting
+# JVM_OPTS on purpose); the jar paths are quoted for it here.
+printf -v usher_jar_q %q "$USHER_JAR"
+printf -v jetty_jar_q %q "$JETTY_JAR"
+echo "JVM_OPTS=$JVM_OPTS"
+start usher "$usher_port" "$work/usher" "${USHER_CMD:-exec java \$JVM_OPTS -jar $usher_jar_q}"
+usher_pid=$started_pid
+start jetty "$jetty_port" "$work/jetty" "exec java \$JVM_OPTS -jar $jetty_jar_q \$PORT"
+jetty_pid=$started_pid
+
+wait_up usher "$usher_port" "$usher_pid" "$work/usher"
+wait_up jetty "$jetty_port" "$jetty_pid" "$work/jetty"
+
+# Warm-up lets the JIT compile the hot paths so the measured run compares steady states.
+echo "warming up each server for $WARMUP"
+wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$usher_port/" >/dev/null
+wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$jetty_port/" >/dev/null
+
+run_wrk usher "$usher_port"
+run_wrk jetty "$jetty_port"
+
+echo
+printf '%-6s %12s req/s   socket errors %s   non-2xx %s\n' \
+    usher "$rps_usher" "$sock_usher" "$non2xx_usher" \
+    jetty "$rps_jetty" "$sock_jetty" "$non2xx_jetty"
+awk -v u="$rps_usher" -v j="$rps_jetty" 'BEGIN { printf "usher/jetty  %.3f\n", u / j }'
+
+status=0
+for name in usher jetty; do
+    s=sock_$name n=non2xx_$name
+    if ((${!s} != 0 || ${!n} != 0)); then
+        echo "FAIL: $name had ${!s} socket errors and ${!n} non-2xx responses" >&2
+        status=1
+    fi
+done
+exit "$status"

@@ -1,0 +1,60 @@
+package dev.usher.api;
+
+import java.io.OutputStream;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The answer to one request. Set the status and headers, then write the body.
+ *
+ * <p>The response is <em>committed</em> when its head is handed to the connection: when the
+ * body stream is flushed, when more has been written than the server buffers, or when the
+ * application returns. Until then status and headers may change. With a {@linkplain
+ * #contentLength declared length} or a body complete at commit the server sends
+ * {@code Content-Length}; otherwise it frames the body itself (chunked for HTTP/1.1).
+ * {@code Connection}, {@code Transfer-Encoding}, {@code Date} and {@code Server} are the
+ * server's to set.
+ */
+@ProviderType
+public interface HttpResponse {
+
+    /**
+     * Sets the status code, with the standard reason phrase.
+     *
+     * @param code a status from 200 to 599
+     * @throws IllegalStateException once committed
+     * @throws IllegalArgumentException for a code outside 200-599
+     */
+    void status(int code);
+
+    /** The status code set so far; {@code 200} by default. */
+    int status();
+
+    /**
+     * Sets a header field, replacing those of the same name.
+     *
+     * @throws IllegalStateException once committed
+     */
+    void setHeader(String name, String value);
+
+    /**
+     * Adds a header field, keeping those of the same name.
+     *
+     * @throws IllegalStateException once committed
+     */
+    void addHeader(String name, String value);
+
+    /**
+     * Declares the body's length, so the server can send {@code Content-Length} before the body
+     * is complete.
+     *
+     * @throws IllegalStateException once committed
+     */
+    void contentLength(long length);
+
+    /** The body. Flushing it commits the response and sends what was written so far. */
+    OutputStream body();
+
+    /** Whether the head has been handed to the connection. */
+    boolean committed();
+}

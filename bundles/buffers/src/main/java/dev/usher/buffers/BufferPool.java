@@ -1,0 +1,62 @@
+package dev.usher.buffers;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pool of direct byte buffers of one size, shared by threads. At most {@code retained}
+ * buffers are kept when released; beyond that a released buffer is left to the garbage
+ * collector, so a burst does not pin memory for good.
+ */
+public final class BufferPool {
+
+    private final int bufferSize;
+    private final int retained;
+    private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger freeCount = new AtomicInteger();
+
+    /**
+     * @param bufferSize the capacity of every buffer, in bytes (at least 1)
+     * @param retained how many released buffers to keep for reuse (at least 0)
+     */
+    public BufferPool(int bufferSize, int retained) {
+        if (bufferSize < 1 || retained < 0) {
+            throw new IllegalArgumentException("bufferSize " + bufferSize + ", retained " + retained);
+        }
+        this.bufferSize = bufferSize;
+        this.retained = retained;
+    }
+
+    /** The capacity of the buffers this pool hands out. */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** A cleared buffer of {@link #bufferSize()} bytes; give it back with {@link #release}. */
+    public ByteBuffer acquire() {
+        ByteBuffer buffer = free.poll();
+        if (buffer == null) {
+            return ByteBuffer.allocateDirect(bufferSize);
+        }
+        freeCount.decrementAndGet();
+        return buffer.clear();
+    }
+
+    /** Returns a buffer acquired from this pool; the caller must not touch it afterwards. */
+    public void release(ByteBuffer buffer) {
+        if (buffer.capacity() != bufferSize || !buffer.isDirect()) {
+            throw new IllegalArgumentException("not a buffer of this pool");
+        }
+        if (freeCount.incrementAndGet() <= retained) {
+            free.offer(buffer);
+        } else {
+            freeCount.decrementAndGet();
+        }
+    }
+
+    /** How many released buffers are waiting for reuse. */
+    public int idle() {
+        return freeCount.get();
+    }
+}
