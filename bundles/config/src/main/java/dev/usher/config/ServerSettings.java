@@ -1,0 +1,25 @@
+package dev.usher.config;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One server's settings as a service: the config bundle registers one per configuration
+ * (PID {@code dev.usher.server}, and each factory configuration of it) and updates it in place
+ * when the configuration changes, which modifies the service's properties, so a tracker's
+ * {@code updated} callback learns of every change.
+ */
+@ProviderType
+public interface ServerSettings {
+
+    /** The service property holding the server's name. */
+    String NAME_PROPERTY = "usher.server.name";
+
+    /** The name of the server configured by PID {@code dev.usher.server}. */
+    String DEFAULT_NAME = "default";
+
+    /** The server's name: {@value #DEFAULT_NAME}, or the factory configuration's name. */
+    String name();
+
+    /** The settings in force: always a complete, valid value. */
+    Adjustments adjustments();
+}

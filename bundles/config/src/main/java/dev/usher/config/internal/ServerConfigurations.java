@@ -1,0 +1,210 @@
+package dev.usher.config.internal;
+
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ManagedService;
+import org.osgi.service.cm.ManagedServiceFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.usher.config.Adjustments;
+import dev.usher.config.InvalidSettingException;
+import dev.usher.config.ServerSettings;
+
+/**
+ * Turns Config Admin configurations into {@link ServerSettings} services: PID
+ * {@value #PID} into the default server's, each factory configuration of it into a named
+ * server's.
+ *
+ * <p>It listens as a {@link ManagedService} and a {@link ManagedServiceFactory} rather than
+ * through SCR's component configuration, because it needs what SCR does not give: the default
+ * server runs on defaults when no configuration exists (unless the framework property
+ * {@value #DEFAULT_SERVER_PROPERTY} is {@code false}), named servers live beside it, and a bad
+ * configuration keeps the last good settings instead of deactivating anything.
+ */
+@Component(immediate = true)
+public final class ServerConfigurations {
+
+    /** The configuration PID, and factory PID, of Usher servers. */
+    public static final String PID = "dev.usher.server";
+
+    /** Framework property that, set to {@code false}, stops a default server without configuration. */
+    public static final String DEFAULT_SERVER_PROPERTY = "usher.server.default";
+
+    private static final String REVISION_PROPERTY = "usher.server.revision";
+
+    private final BundleContext context;
+    private final Logger logger;
+    private final boolean defaultServer;
+    private final Map<String, Published> published = new HashMap<>();
+    private final ServiceRegistration<?> singleton;
+    private final ServiceRegistration<?> factory;
+    private boolean closed;
+
+    @Activate
+    public ServerConfigurations(BundleContext context,
+            @Reference(service = LoggerFactory.class) Logger logger) {
+        this.context = context;
+        this.logger = logger;
+        this.defaultServer = !"false".equalsIgnoreCase(context.getProperty(DEFAULT_SERVER_PROPERTY));
+        this.singleton = context.registerService(ManagedService.class, this::updatedDefault, pidProperties());
+        this.factory = context.registerService(ManagedServiceFactory.class, new Factory(), pidProperties());
+    }
+
+    @Deactivate
+    void deactivate() {
+        singleton.unregister();
+        factory.unregister();
+        synchronized (this) {
+            closed = true;
+            published.values().forEach(Published::unregister);
+            published.clear();
+        }
+    }
+
+    private void updatedDefault(Dictionary<String, ?> properties) {
+        if (properties == null) {
+            if (defaultServer) {
+                apply(PID, ServerSettings.DEFAULT_NAME, Map.of());
+            } else {
+                remove(PID);
+            }
+        } else {
+            apply(PID, ServerSettings.DEFAULT_NAME, toMap(properties));
+        }
+    }
+
+    private synchronized void apply(String pid, String name, Map<String, Object> properties) {
+        if (closed) {
+            return;
+        }
+        for (String unknown : Adjustments.unknownProperties(properties)) {
+            logger.warn("Configuration {}: unknown property {} is ignored", pid, unknown);
+        }
+        Adjustments adjustments;
+        try {
+            adjustments = Adjustments.parse(properties);
+        } catch (InvalidSettingException e) {
+            Published current = published.get(pid);
+            logger.error("Configuration {}: {}; {}", pid, e.getMessage(),
+                    current == null ? "server " + name + " not started" : "server " + name + " keeps its settings");
+            return;
+        }
+        Published current = published.get(pid);
+        if (current == null) {
+            published.put(pid, new Published(name, adjustments));
+        } else {
+            current.update(adjustments);
+        }
+    }
+
+    private synchronized void remove(String pid) {
+        Published gone = published.remove(pid);
+        if (gone != null) {
+            gone.unregister();
+        }
+    }
+
+    private static Map<String, Object> toMap(Dictionary<String, ?> properties) {
+        Map<String, Object> map = new HashMap<>();
+        for (var keys = properties.keys(); keys.hasMoreElements(); ) {
+            String key = keys.nextElement();
+            map.put(key, properties.get(key));
+        }
+        return map;
+    }
+
+    private static Dictionary<String, Object> pidProperties() {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_PID, PID);
+        return properties;
+    }
+
+    /** The name of a factory configuration: what follows {@code ~} in its PID. */
+    static String factoryName(String pid) {
+        int tilde = pid.indexOf('~');
+        return tilde >= 0 ? pid.substring(tilde + 1) : pid;
+    }
+
+    private final class Factory implements ManagedServiceFactory {
+
+        @Override
+        public String getName() {
+            return "Usher servers";
+        }
+
+        @Override
+        public void updated(String pid, Dictionary<String, ?> properties) {
+            apply(pid, factoryName(pid), toMap(properties));
+        }
+
+        @Override
+        public void deleted(String pid) {
+            remove(pid);
+        }
+    }
+
+    /** One registered {@link ServerSettings}. */
+    private final class Published implements ServerSettings {
+
+        private final String name;
+        private volatile Adjustments adjustments;
+        private final ServiceRegistration<ServerSettings> registration;
+        private long revision;
+
+        Published(String name, Adjustments adjustments) {
+            this.name = name;
+            this.adjustments = adjustments;
+            this.registration = context.registerService(ServerSettings.class, this, properties());
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Adjustments adjustments() {
+            return adjustments;
+        }
+
+        void update(Adjustments next) {
+            if (next.equals(adjustments)) {
+                return;
+            }
+            adjustments = next;
+            revision++;
+            registration.setProperties(properties());
+        }
+
+        void unregister() {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters a stopping bundle's services itself
+            }
+        }
+
+        private Dictionary<String, Object> properties() {
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(NAME_PROPERTY, name);
+            properties.put(REVISION_PROPERTY, revision);
+            return properties;
+        }
+
+        @Override
+        public String toString() {
+            return "server " + name;
+        }
+    }
+}
