@@ -1,0 +1,304 @@
+package dev.usher.dispatcher;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+import dev.usher.api.HttpResponse;
+import dev.usher.http1.ResponseHead;
+import dev.usher.http1.StatusReasons;
+
+/**
+ * The {@link HttpResponse} an application is handed. The body is buffered until the response
+ * commits, so a response the application completes within {@value #COMMIT_THRESHOLD} bytes is
+ * sent with {@code Content-Length}; a longer or flushed one streams, chunked for HTTP/1.1 and
+ * close-delimited for HTTP/1.0 unless the application declared its length.
+ */
+final class BufferedResponse implements HttpResponse {
+
+    static final int COMMIT_THRESHOLD = 64 * 1024;
+
+    private final ResponseWriter writer;
+    private final boolean headRequest;
+    private final boolean http11;
+    private final boolean keepAlive;
+    private final BodyStream body = new BodyStream();
+
+    private int status = 200;
+    private String[] fields = new String[8];
+    private int fieldCount;
+    private long declaredLength = -1;
+    private byte[] buffered = new byte[0];
+    private int bufferedLength;
+
+    private boolean committed;
+    private boolean sendsBody;
+    private boolean chunked;
+    private boolean close;
+    private boolean finished;
+    private long bodySent;
+    private String problem;
+
+    /**
+     * @param writer where the encoded response goes
+     * @param headRequest whether the request was HEAD: the head of a GET, no body
+     * @param http11 whether the client speaks HTTP/1.1 (so it can take chunked framing)
+     * @param keepAlive whether the client lets the connection persist
+     */
+    BufferedResponse(ResponseWriter writer, boolean headRequest, boolean http11, boolean keepAlive) {
+        this.writer = writer;
+        this.headRequest = headRequest;
+        this.http11 = http11;
+        this.keepAlive = keepAlive;
+    }
+
+    @Override
+    public void status(int code) {
+        uncommitted();
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("status " + code + " is not from 200 to 599");
+        }
+        status = code;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        uncommitted();
+        String lower = checkedName(name);
+        if (serverOwned(lower, value)) {
+            return;
+        }
+        int kept = 0;
+        for (int i = 0; i < fieldCount; i++) {
+            if (!fields[2 * i].equalsIgnoreCase(name)) {
+                fields[2 * kept] = fields[2 * i];
+                fields[2 * kept + 1] = fields[2 * i + 1];
+                kept++;
+            }
+        }
+        fieldCount = kept;
+        append(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        uncommitted();
+        String lower = checkedName(name);
+        if (!serverOwned(lower, value)) {
+            append(name, value);
+        }
+    }
+
+    @Override
+    public void contentLength(long length) {
+        uncommitted();
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+        declaredLength = length;
+    }
+
+    @Override
+    public OutputStream body() {
+        return body;
+    }
+
+    @Override
+    public boolean committed() {
+        return committed;
+    }
+
+    /** Whether the connection must close after this response (known once finished). */
+    boolean closesConnection() {
+        return close;
+    }
+
+    /** What went wrong with the application's response, or null. */
+    String problem() {
+        return problem;
+    }
+
+    /**
+     * Replaces everything not yet committed with a short plain-text answer from the server.
+     *
+     * @param closeConnection whether the connection closes after it
+     */
+    void serverError(int code, String text, boolean closeConnection) {
+        status = code;
+        fieldCount = 0;
+        declaredLength = -1;
+        bufferedLength = 0;
+        append("Content-Type", "text/plain; charset=utf-8");
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(bytes, 0, bytes.length);
+        close |= closeConnection;
+    }
+
+    /** Sends whatever is left; after a failure once committed, ends the connection instead. */
+    void finish(boolean failed) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (failed && committed) {
+            close = true;
+            problem = "the application failed after the response was committed; connection closed";
+            writer.flush();
+            return;
+        }
+        if (!committed) {
+            try {
+                commit(true);
+            } catch (IllegalArgumentException e) {
+                // a field that must not be sent: answer 500 and send none of the application's fields
+                problem = "refused to send its response: " + e.getMessage();
+                serverError(500, StatusReasons.reason(500) + "\r\n\r\nThe application's response was invalid.\r\n",
+                        false);
+                commit(true);
+            }
+        } else if (chunked && sendsBody) {
+            writer.lastChunk();
+        }
+        if (sendsBody && declaredLength >= 0 && bodySent < declaredLength) {
+            close = true;
+            problem = "the application wrote " + bodySent + " of its declared " + declaredLength + " bytes";
+        }
+    }
+
+    private void commit(boolean complete) {
+        boolean bodyless = status == 204 || status == 304;
+        long length;
+        if (bodyless) {
+            length = status == 304 ? declaredLength : -1;
+        } else if (declaredLength >= 0) {
+            length = declaredLength;
+        } else {
+            length = complete ? bufferedLength : -1;
+        }
+        chunked = !bodyless && length < 0 && http11;
+        close |= !keepAlive || (!bodyless && length < 0 && !chunked);
+        writer.head(new ResponseHead(status, fields, fieldCount, length, chunked, close));
+        committed = true;
+        sendsBody = !headRequest && !bodyless;
+        byte[] held = buffered;
+        int heldLength = bufferedLength;
+        buffered = null;
+        bufferedLength = 0;
+        if (heldLength > 0) {
+            sendBody(held, 0, heldLength);
+        }
+    }
+
+    private void write(byte[] bytes, int offset, int length) {
+        if (!committed && bufferedLength + length <= COMMIT_THRESHOLD) {
+            if (bufferedLength + length > buffered.length) {
+                buffered = Arrays.copyOf(buffered, Math.max(bufferedLength + length,
+                        Math.min(COMMIT_THRESHOLD, Math.max(256, buffered.length * 2))));
+            }
+            System.arraycopy(bytes, offset, buffered, bufferedLength, length);
+            bufferedLength += length;
+            return;
+        }
+        if (!committed) {
+            commit(false);
+        }
+        sendBody(bytes, offset, length);
+    }
+
+    private void sendBody(byte[] bytes, int offset, int length) {
+        if (!sendsBody) {
+            bodySent += length;
+            return;
+        }
+        if (declaredLength >= 0 && bodySent + length > declaredLength) {
+            int allowed = (int) (declaredLength - bodySent);
+            problem = "the application wrote more than its declared " + declaredLength + " bytes";
+            close = true;
+            length = allowed;
+        }
+        if (chunked) {
+            writer.chunk(bytes, offset, length);
+        } else {
+            writer.body(bytes, offset, length);
+        }
+        bodySent += length;
+    }
+
+    private void append(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null value for header " + name);
+        }
+        if (2 * fieldCount == fields.length) {
+            fields = Arrays.copyOf(fields, fields.length * 2);
+        }
+        fields[2 * fieldCount] = name;
+        fields[2 * fieldCount + 1] = value;
+        fieldCount++;
+    }
+
+    /** Takes the fields that are the server's to set; true when {@code name} is one of them. */
+    private boolean serverOwned(String lowerName, String value) {
+        switch (lowerName) {
+            case "content-length":
+                try {
+                    contentLength(Long.parseLong(value.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Content-Length " + value + " is not a number");
+                }
+                return true;
+            case "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "date", "server":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static String checkedName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("empty header name");
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private void uncommitted() {
+        if (committed) {
+            throw new IllegalStateException("the response is committed");
+        }
+    }
+
+    /** The body stream: buffers until commit, then streams through the writer. */
+    private final class BodyStream extends OutputStream {
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (finished) {
+                throw new IOException("the response is finished");
+            }
+            BufferedResponse.this.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (finished) {
+                return;
+            }
+            if (!committed) {
+                commit(false);
+            }
+            writer.flush();
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.usher.dispatcher;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.usher.config.Adjustments;
+import dev.usher.http1.InvalidRequestException;
+import dev.usher.http1.RequestParser;
+
+/**
+ * One client connection. Its I/O loop reads it, frames requests with a {@link RequestParser}
+ * and hands each batch of complete requests to the application threads as one {@link Task};
+ * while a batch is being answered the loop reads no more from it (waitress's
+ * {@code channel_request_lookahead} of 0), so a client cannot make the server buffer without
+ * bound. Application threads add output with {@link #send}, which writes at once when nothing
+ * is pending and queues the rest for the loop; only the loop closes the socket.
+ */
+final class Connection implements Selectable {
+
+    private final Server server;
+    private final IoLoop loop;
+    private final SocketChannel channel;
+    private final RequestParser parser;
+    private SelectionKey key;
+
+    // Owned by the loop's thread.
+    private ReceivedRequest current;
+    private List<ReceivedRequest> batch = new ArrayList<>(4);
+    private boolean taskRunning;
+    private boolean lastRequestReceived;
+    private boolean inputEnded;
+    private boolean closed;
+    private long lastActivityNanos;
+
+    // Guarded by this: shared between the loop and the application thread answering.
+    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private boolean outputClosed;
+    private boolean waitingForDrain;
+
+    private Connection(Server server, IoLoop loop, SocketChannel channel) {
+        this.server = server;
+        this.loop = loop;
+        this.channel = channel;
+        this.parser = new RequestParser(server.parserLimits());
+        this.lastActivityNanos = System.nanoTime();
+    }
+
+    /** Registers a newly accepted socket with {@code loop}; call on that loop's thread. */
+    static void open(Server server, IoLoop loop, SocketChannel channel) {
+        Connection connection = new Connection(server, loop, channel);
+        try {
+            connection.key = channel.register(loop.selector(), SelectionKey.OP_READ, connection);
+        } catch (ClosedChannelException e) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void ready(SelectionKey readyKey) {
+        int ops = readyKey.readyOps();
+        if ((ops & SelectionKey.OP_WRITE) != 0) {
+            flushPending();
+        }
+        // The key may have been selected for reading before this round stopped reading.
+        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !taskRunning && !lastRequestReceived && !inputEnded) {
+            read();
+        }
+    }
+
+    private void read() {
+        Adjustments adjustments = server.adjustments();
+        ByteBuffer buffer = loop.readBuffer(adjustments.recvBytes());
+        int count;
+        try {
+            count = channel.read(buffer);
+        } catch (IOException e) {
+            server.socketError("read", e);
+            close();
+            return;
+        }
+        if (count < 0) {
+            inputEnded = true;
+            if (!taskRunning && !hasPending()) {
+                close();
+            } else {
+                updateInterest();
+            }
+            return;
+        }
+        if (count == 0) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        buffer.flip();
+        if (parser.idle()) {
+            parser.limits(server.parserLimits());
+        }
+        parse(buffer, adjustments);
+        if (!batch.isEmpty()) {
+            dispatch();
+        }
+    }
+
+    private void parse(ByteBuffer buffer, Adjustments adjustments) {
+        try {
+            while (!lastRequestReceived) {
+                switch (parser.next(buffer)) {
+                    case NEED_INPUT:
+                        return;
+                    case HEAD:
+                        current = ReceivedRequest.of(parser.head(), adjustments.inbufOverflow());
+                        break;
+                    case BODY:
+                        current.appendBody(parser.body());
+                        break;
+                    case END:
+                        batch.add(current);
+                        // Nothing after a request that ends the connection may be answered.
+                        lastRequestReceived = !current.head().keepAlive();
+                        current = null;
+                        break;
+                    default:
+                        throw new IllegalStateException();
+                }
+            }
+        } catch (InvalidRequestException e) {
+            refuse(e.status(), e.getMessage());
+        } catch (IOException e) {
+            server.logger().error("Cannot buffer a request body", e);
+            refuse(500, "The request body could not be buffered");
+        }
+    }
+
+    private void refuse(int status, String message) {
+        if (current != null) {
+            current.discard();
+            current = null;
+        }
+        batch.add(ReceivedRequest.refused(status, message));
+        lastRequestReceived = true;
+    }
+
+    private void dispatch() {
+        taskRunning = true;
+        updateInterest();
+        List<ReceivedRequest> requests = batch;
+        batch = new ArrayList<>(4);
+        server.execute(new Task(server, this, requests));
+    }
+
+    /** Called by the task when its batch is answered; any thread. */
+    void taskDone(boolean close) {
+        if (loop.inLoop()) {
+            afterTask(close);
+        } else {
+            loop.execute(() -> afterTask(close));
+        }
+    }
+
+    private void afterTask(boolean close) {
+        taskRunning = false;
+        lastRequestReceived |= close;
+        lastActivityNanos = System.nanoTime();
+        if (closed) {
+            return;
+        }
+        if (!hasPending() && (lastRequestReceived || inputEnded)) {
+            close();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /**
+     * Queues {@code bytes} (consuming them) for the client. Writes at once, without blocking,
+     * when nothing is pending; waits while more than {@code outbuf_high_watermark} bytes are
+     * pending, so a client that does not read holds a bounded amount of memory. Bytes for a
+     * closed connection are dropped.
+     */
+    void send(ByteBuffer bytes) {
+        boolean scheduleFlush = false;
+        synchronized (this) {
+            if (outputClosed) {
+                bytes.position(bytes.limit());
+                return;
+            }
+            if (pending.isEmpty()) {
+                try {
+                    while (bytes.hasRemaining() && channel.write(bytes) > 0) {
+                        // keep writing while the socket takes bytes
+                    }
+                } catch (IOException e) {
+                    server.socketError("write", e);
+                    outputClosed = true;
+                    bytes.position(bytes.limit());
+                    return;
+                }
+            }
+            if (bytes.hasRemaining()) {
+                ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+                copy.put(bytes).flip();
+                scheduleFlush = pending.isEmpty();
+                pending.add(copy);
+                pendingBytes += copy.remaining();
+            }
+        }
+        if (scheduleFlush) {
+            loop.execute(this::flushPending);
+        }
+        awaitDrain(server.adjustments().outbufHighWatermark());
+    }
+
+    private synchronized void awaitDrain(long watermark) {
+        boolean interrupted = false;
+        while (pendingBytes > watermark && !outputClosed) {
+            waitingForDrain = true;
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    private void flushPending() {
+        if (closed) {
+            return;
+        }
+        boolean drained;
+        boolean failed = false;
+        synchronized (this) {
+            try {
+                int sendBytes = server.adjustments().sendBytes();
+                while (!pending.isEmpty()) {
+                    ByteBuffer head = pending.peek();
+                    int limit = head.limit();
+                    head.limit(Math.min(limit, head.position() + sendBytes));
+                    int written = channel.write(head);
+                    head.limit(limit);
+                    pendingBytes -= written;
+                    if (head.hasRemaining()) {
+                        break;
+                    }
+                    pending.poll();
+                }
+            } catch (IOException e) {
+                server.socketError("write", e);
+                failed = true;
+            }
+            if (waitingForDrain && pendingBytes <= server.adjustments().outbufHighWatermark()) {
+                waitingForDrain = false;
+                notifyAll();
+            }
+            drained = pending.isEmpty();
+        }
+        lastActivityNanos = System.nanoTime();
+        if (failed) {
+            close();
+        } else if (drained && !taskRunning && (lastRequestReceived || inputEnded)) {
+            close();
+        } else {
+            updateInterest();
+        }
+    }
+
+    private void updateInterest() {
+        if (closed || !key.isValid()) {
+            return;
+        }
+        boolean output = hasPending();
+        boolean reading = !taskRunning && !output && !lastRequestReceived && !inputEnded;
+        key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
+    }
+
+    /** Whether the connection has been idle, with nothing in progress, since {@code deadline}. */
+    boolean idleSince(long deadlineNanos) {
+        return !taskRunning && lastActivityNanos - deadlineNanos < 0 && !hasPending();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is all that was wanted
+        }
+        synchronized (this) {
+            outputClosed = true;
+            pending.clear();
+            pendingBytes = 0;
+            notifyAll();
+        }
+        if (current != null) {
+            current.discard();
+            current = null;
+        }
+        batch.forEach(ReceivedRequest::discard);
+        batch.clear();
+        server.connectionClosed();
+    }
+}

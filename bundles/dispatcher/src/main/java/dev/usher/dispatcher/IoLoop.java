@@ -1,0 +1,154 @@
+package dev.usher.dispatcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * One I/O thread with its own selector. It owns the channels registered with it: only this
+ * thread reads them, registers interest and closes them. Other threads hand it work with
+ * {@link #execute}.
+ */
+final class IoLoop implements Runnable {
+
+    private final Selector selector;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private final Consumer<Throwable> onDeath;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Connection> sweepScratch = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile long selectTimeoutMillis = 1000;
+    private ByteBuffer readBuffer;
+    private Runnable timer = () -> { };
+
+    /**
+     * @param name the thread's name
+     * @param onDeath told of a throwable that killed the loop
+     */
+    IoLoop(String name, Consumer<Throwable> onDeath) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.onDeath = onDeath;
+        this.thread = new Thread(this, name);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Runs {@code task} on this loop's thread, soon. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    /**
+     * The loop's read buffer: connections read into it and consume it before returning, so
+     * one buffer serves every connection of the loop and an idle connection holds none.
+     */
+    ByteBuffer readBuffer(int size) {
+        if (readBuffer == null || readBuffer.capacity() != size) {
+            readBuffer = ByteBuffer.allocateDirect(size);
+        }
+        return readBuffer.clear();
+    }
+
+    /** Sets the longest wait in the selector, and what to run after each wait. */
+    void timing(long selectTimeoutMillis, Runnable timer) {
+        execute(() -> {
+            this.selectTimeoutMillis = selectTimeoutMillis;
+            this.timer = timer;
+        });
+    }
+
+    /** The connections registered with this loop, for a sweep; call on the loop's thread. */
+    List<Connection> connections() {
+        sweepScratch.clear();
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof Connection c) {
+                sweepScratch.add(c);
+            }
+        }
+        return sweepScratch;
+    }
+
+    /** Asks the loop to close everything and end; returns at once. */
+    void stop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    /** Waits for the loop's thread to end. */
+    void join() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                runTasks();
+                selector.select(this::dispatch, selectTimeoutMillis);
+                timer.run();
+            }
+        } catch (Throwable t) {
+            if (running) {
+                onDeath.accept(t);
+            }
+        } finally {
+            closeAll();
+            stopped.countDown();
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        ((Selectable) key.attachment()).ready(key);
+    }
+
+    private void runTasks() {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            task.run();
+        }
+    }
+
+    private void closeAll() {
+        runTasks();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Selectable s) {
+                s.close();
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+}

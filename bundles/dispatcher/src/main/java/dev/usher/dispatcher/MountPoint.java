@@ -1,0 +1,27 @@
+package dev.usher.dispatcher;
+
+import java.util.Set;
+
+import dev.usher.api.HttpApplication;
+
+/**
+ * One application at one prefix.
+ *
+ * @param prefix the mount prefix without a trailing slash: {@code ""} for the catch-all
+ * @param application the application
+ * @param ranking its {@code service.ranking}
+ * @param serviceId its {@code service.id}
+ * @param servers the servers it is mounted on; empty for every server
+ */
+record MountPoint(String prefix, HttpApplication application, int ranking, long serviceId, Set<String> servers) {
+
+    /** Whether this mount serves on the server named {@code server}. */
+    boolean servesOn(String server) {
+        return servers.isEmpty() || servers.contains(server);
+    }
+
+    /** Whether this mount wins over {@code other} at the same prefix. */
+    boolean outranks(MountPoint other) {
+        return ranking != other.ranking ? ranking > other.ranking : serviceId < other.serviceId;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.usher.dispatcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+import dev.usher.buffers.OverflowableBuffer;
+import dev.usher.http1.RequestHead;
+
+/**
+ * A request as the I/O loop received it: its head and its body, complete; or the refusal of
+ * input that could not be framed. Owned by the loop until handed to a {@link Task}, which
+ * {@linkplain #discard() discards} it after answering.
+ */
+final class ReceivedRequest {
+
+    private static final InputStream EMPTY = InputStream.nullInputStream();
+
+    private final RequestHead head;
+    private final int refusedStatus;
+    private final String refusedMessage;
+    private final int inbufOverflow;
+    private OverflowableBuffer body;
+
+    private ReceivedRequest(RequestHead head, int refusedStatus, String refusedMessage, int inbufOverflow) {
+        this.head = head;
+        this.refusedStatus = refusedStatus;
+        this.refusedMessage = refusedMessage;
+        this.inbufOverflow = inbufOverflow;
+    }
+
+    /** A request whose body, if any, is kept in memory up to {@code inbufOverflow} bytes. */
+    static ReceivedRequest of(RequestHead head, int inbufOverflow) {
+        return new ReceivedRequest(head, 0, null, inbufOverflow);
+    }
+
+    /** Input refused with {@code status}. */
+    static ReceivedRequest refused(int status, String message) {
+        return new ReceivedRequest(null, status, message, 0);
+    }
+
+    /** The head; null for a refusal. */
+    RequestHead head() {
+        return head;
+    }
+
+    boolean isRefused() {
+        return head == null;
+    }
+
+    int refusedStatus() {
+        return refusedStatus;
+    }
+
+    String refusedMessage() {
+        return refusedMessage;
+    }
+
+    /** Appends body bytes, consuming them. */
+    void appendBody(ByteBuffer bytes) throws IOException {
+        if (body == null) {
+            body = new OverflowableBuffer(inbufOverflow);
+        }
+        body.write(bytes);
+    }
+
+    long bodyLength() {
+        return body == null ? 0 : body.length();
+    }
+
+    InputStream bodyStream() throws IOException {
+        return body == null ? EMPTY : body.inputStream();
+    }
+
+    /** Releases the body and its temporary file, if any. Idempotent. */
+    void discard() {
+        if (body != null) {
+            body.close();
+        }
+    }
+}

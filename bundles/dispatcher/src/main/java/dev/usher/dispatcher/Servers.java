@@ -1,0 +1,159 @@
+package dev.usher.dispatcher;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.usher.api.HttpApplication;
+import dev.usher.api.Mount;
+import dev.usher.config.ServerSettings;
+
+/**
+ * The whiteboard: runs one {@link Server} per {@link ServerSettings} service and mounts every
+ * {@link HttpApplication} service on them. Settings and applications come and go while it runs;
+ * each change builds a new immutable {@link Mounts} snapshot, which requests read without a lock.
+ */
+@Component(immediate = true)
+public final class Servers {
+
+    /** Service property naming the servers an application is mounted on; absent means all. */
+    static final String SERVER_PROPERTY = "usher.server";
+
+    private final Logger logger;
+    private final Map<String, Server> servers = new HashMap<>();
+    private final Map<HttpApplication, List<MountPoint>> applications = new HashMap<>();
+    private volatile Mounts mounts = Mounts.EMPTY;
+    private boolean active = true;
+
+    @Activate
+    public Servers(@Reference(service = LoggerFactory.class) Logger logger) {
+        this.logger = logger;
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        active = false;
+        servers.values().forEach(Server::stop);
+        servers.clear();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedSettings", unbind = "removeSettings")
+    synchronized void addSettings(ServerSettings settings) {
+        if (!active) {
+            return;
+        }
+        Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger);
+        try {
+            server.start();
+            servers.put(settings.name(), server);
+        } catch (Exception e) {
+            logger.error("Server {} not started: {}", settings.name(), e.getMessage(), e);
+        }
+    }
+
+    synchronized void updatedSettings(ServerSettings settings) {
+        Server server = servers.get(settings.name());
+        if (server == null) {
+            addSettings(settings);
+        } else {
+            server.apply(settings.adjustments());
+        }
+    }
+
+    synchronized void removeSettings(ServerSettings settings) {
+        Server server = servers.remove(settings.name());
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedApplication",
+            unbind = "removeApplication")
+    synchronized void addApplication(HttpApplication application, Map<String, Object> properties) {
+        List<MountPoint> points = mountPoints(application, properties);
+        if (!points.isEmpty()) {
+            applications.put(application, points);
+            publish();
+        }
+    }
+
+    synchronized void updatedApplication(HttpApplication application, Map<String, Object> properties) {
+        applications.remove(application);
+        addApplication(application, properties);
+        publish();
+    }
+
+    synchronized void removeApplication(HttpApplication application) {
+        if (applications.remove(application) != null) {
+            publish();
+        }
+    }
+
+    /** The running servers by name: for tests. */
+    synchronized Map<String, Server> servers() {
+        return Map.copyOf(servers);
+    }
+
+    private void publish() {
+        mounts = new Mounts(applications.values().stream().flatMap(List::stream).toList());
+    }
+
+    private List<MountPoint> mountPoints(HttpApplication application, Map<String, Object> properties) {
+        Set<String> prefixes = new LinkedHashSet<>();
+        for (String raw : strings(properties.get(Mount.PROPERTY))) {
+            String prefix = Mounts.normalise(raw);
+            if (prefix == null) {
+                logger.error("Application {} not mounted at {}: a mount starts with / and has no empty, . or .. "
+                        + "segment", describe(application, properties), raw);
+            } else {
+                prefixes.add(prefix);
+            }
+        }
+        if (prefixes.isEmpty()) {
+            if (!properties.containsKey(Mount.PROPERTY)) {
+                logger.warn("Application {} has no {} property; not mounted", describe(application, properties),
+                        Mount.PROPERTY);
+            }
+            return List.of();
+        }
+        Object rankingValue = properties.get(Constants.SERVICE_RANKING);
+        int ranking = rankingValue instanceof Integer i ? i : 0;
+        long serviceId = properties.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
+        Set<String> on = Set.copyOf(strings(properties.get(SERVER_PROPERTY)));
+        return prefixes.stream().map(p -> new MountPoint(p, application, ranking, serviceId, on)).toList();
+    }
+
+    private static String describe(HttpApplication application, Map<String, Object> properties) {
+        Object name = properties.get("component.name");
+        return name != null ? name.toString() : application.getClass().getName();
+    }
+
+    private static List<String> strings(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String[] array) {
+            return Arrays.asList(array);
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return c.stream().map(String::valueOf).toList();
+        }
+        return List.of(value.toString());
+    }
+}

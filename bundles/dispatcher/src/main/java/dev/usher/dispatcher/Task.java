@@ -1,0 +1,108 @@
+package dev.usher.dispatcher;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import dev.usher.config.Adjustments;
+import dev.usher.http1.HttpVersion;
+import dev.usher.http1.RequestHead;
+import dev.usher.http1.StatusReasons;
+
+/**
+ * Answers one batch of a connection's requests, in order, on an application thread, then
+ * hands the connection back to its I/O loop. An application's exception becomes a 500 for its
+ * request (or, once the response is committed, the end of the connection), never a dead thread.
+ */
+final class Task implements Runnable {
+
+    private final Server server;
+    private final Connection connection;
+    private final List<ReceivedRequest> requests;
+
+    Task(Server server, Connection connection, List<ReceivedRequest> requests) {
+        this.server = server;
+        this.connection = connection;
+        this.requests = requests;
+    }
+
+    @Override
+    public void run() {
+        ResponseWriter writer = new ResponseWriter(connection, server.encoder(), WorkerThread.scratch());
+        boolean close = false;
+        try {
+            for (ReceivedRequest request : requests) {
+                try {
+                    if (!close) {
+                        close = answer(request, writer);
+                    }
+                } finally {
+                    request.discard();
+                }
+            }
+            writer.flush();
+        } catch (RuntimeException | Error e) {
+            server.logger().error("Failed answering requests", e);
+            close = true;
+        } finally {
+            connection.taskDone(close);
+        }
+    }
+
+    /** Answers one request; true when the connection must close after it. */
+    private boolean answer(ReceivedRequest received, ResponseWriter writer) {
+        if (received.isRefused()) {
+            BufferedResponse response = new BufferedResponse(writer, false, true, false);
+            int status = received.refusedStatus();
+            response.serverError(status, errorText(status, received.refusedMessage()), true);
+            response.finish(false);
+            return true;
+        }
+        RequestHead head = received.head();
+        BufferedResponse response = new BufferedResponse(writer, head.method().equals("HEAD"),
+                head.version() == HttpVersion.HTTP_1_1, head.keepAlive());
+        Adjustments adjustments = server.adjustments();
+        ServedRequest request;
+        try {
+            request = server.route(received);
+        } catch (IllegalArgumentException e) {
+            response.serverError(400, errorText(400, "Malformed request-target: " + e.getMessage()), true);
+            response.finish(false);
+            return true;
+        }
+        if (request == null) {
+            response.serverError(404, errorText(404, "No application is mounted at this path"), false);
+            response.finish(false);
+            return response.closesConnection();
+        }
+        boolean failed = false;
+        try {
+            request.application().handle(request, response);
+        } catch (Exception | LinkageError | AssertionError e) {
+            failed = true;
+            server.logger().error("Application failed on {}", request, e);
+            if (!response.committed()) {
+                String text = adjustments.exposeTracebacks()
+                        ? errorText(500, "The application raised an exception.\r\n\r\n" + trace(e))
+                        : errorText(500, "The application raised an exception.");
+                response.serverError(500, text, false);
+                failed = false;
+            }
+        }
+        response.finish(failed);
+        if (response.problem() != null) {
+            server.logger().error("Response to {}: {}", request, response.problem());
+        }
+        return response.closesConnection();
+    }
+
+    private static String errorText(int status, String detail) {
+        return StatusReasons.reason(status) + "\r\n\r\n" + detail + "\r\n";
+    }
+
+    private static String trace(Throwable t) {
+        StringWriter text = new StringWriter();
+        t.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}

@@ -1,0 +1,332 @@
+package dev.usher.dispatcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.usher.api.HttpApplication;
+import dev.usher.config.Adjustments;
+import dev.usher.config.InvalidSettingException;
+
+/** The server over real loopback sockets, outside OSGi. */
+class ServerTest {
+
+    private final RecordingLogger log = new RecordingLogger();
+    private Server server;
+    private volatile Mounts mounts = Mounts.EMPTY;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private InetSocketAddress start(Map<String, Object> settings, Map<String, HttpApplication> apps)
+            throws IOException, InvalidSettingException {
+        Map<String, Object> all = new HashMap<>(Map.of("listen", "127.0.0.1:0", "workers", "2"));
+        all.putAll(settings);
+        List<MountPoint> points = apps.entrySet().stream()
+                .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of()))
+                .toList();
+        mounts = new Mounts(points);
+        server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger);
+        server.start();
+        return server.addresses().get(0);
+    }
+
+    private static final HttpApplication HELLO = (request, response) -> {
+        response.setHeader("Content-Type", "text/plain");
+        response.body().write("Hello, World!".getBytes(StandardCharsets.US_ASCII));
+    };
+
+    /** Answers with the method, routing, and the body it read. */
+    private static final HttpApplication DESCRIBE = (request, response) -> {
+        byte[] body = request.body().readAllBytes();
+        String text = request.method() + " " + request.scriptName() + " " + request.pathInfo() + " "
+                + request.query() + " " + request.bodyLength() + " " + new String(body, StandardCharsets.ISO_8859_1);
+        response.body().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    };
+
+    @Test
+    void servesHelloWithDateServerAndLength() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", HELLO));
+        assertTrue(log.lines.contains("INFO Serving on http://127.0.0.1:" + address.getPort()), log.lines.toString());
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(200, r.status());
+            assertEquals("Hello, World!", r.text());
+            assertEquals("13", r.header("Content-Length"));
+            assertEquals("usher", r.header("Server"));
+            assertEquals("text/plain", r.header("Content-Type"));
+            assertTrue(r.header("Date").endsWith(" GMT"));
+            assertNull(r.header("Connection"));
+            // keep-alive: the same connection serves again
+            assertEquals("Hello, World!", client.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+        }
+    }
+
+    @Test
+    void routesByLongestPrefixAndDecodesThePath() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE, "/api", DESCRIBE, "/api/v2", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            assertEquals("GET /api /x%y a=1 0 ",
+                    client.send("GET /api/x%25y?a=1 HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+            assertEquals("GET /api/v2   0 ", client.send("GET /api/v2 HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+            assertEquals("GET  /apix  0 ", client.send("GET /apix HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+            assertEquals("GET /api /caf\u00e9  0 ", new String(
+                    client.send("GET http://h/api/caf%C3%A9 HTTP/1.1\r\nHost: x\r\n\r\n").read().body(),
+                    StandardCharsets.ISO_8859_1), "absolute-form routes by its path, decoded as UTF-8");
+        }
+    }
+
+    @Test
+    void unmatchedPathIs404AndUrlPrefixApplies() throws Exception {
+        InetSocketAddress address = start(Map.of("url_prefix", "/base"), Map.of("/app", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET /app HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(404, r.status());
+            assertTrue(r.text().startsWith("Not Found"));
+            assertEquals("GET /base/app /x  0 ", client.send("GET /base/app/x HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+            assertEquals(404, client.send("GET /basement/app HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderWithBodiesIntact() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            String body = "body-" + i;
+            batch.append(i % 2 == 0
+                    ? "POST /p" + i + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                    : "GET /g" + i + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        try (RawClient client = new RawClient(address)) {
+            client.send(batch.toString());
+            for (int i = 0; i < 10; i++) {
+                String expected = i % 2 == 0 ? "POST  /p" + i + "  6 body-" + i : "GET  /g" + i + "  0 ";
+                assertEquals(expected, client.read().text());
+            }
+        }
+    }
+
+    @Test
+    void requestArrivingByteByByteIsServed() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
+        String raw = "PUT /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+        try (RawClient client = new RawClient(address)) {
+            for (int i = 0; i < raw.length(); i++) {
+                client.send(raw.substring(i, i + 1));
+            }
+            assertEquals("PUT  /slow  3 abc", client.read().text());
+        }
+    }
+
+    @Test
+    void bodyPastInbufOverflowIsSpilledAndReadIntact() throws Exception {
+        byte[][] seen = new byte[1][];
+        HttpApplication collect = (request, response) -> {
+            seen[0] = request.body().readAllBytes();
+            response.status(204);
+        };
+        InetSocketAddress address = start(Map.of("inbuf_overflow", "1000"), Map.of("/", collect));
+        byte[] body = new byte[2_000_000];
+        new Random(7).nextBytes(body);
+        try (RawClient client = new RawClient(address)) {
+            client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").send(body);
+            RawClient.Response r = client.read();
+            assertEquals(204, r.status());
+            assertNull(r.header("Content-Length"));
+            assertArrayEquals(body, seen[0]);
+        }
+    }
+
+    @Test
+    void applicationFailureIs500AndTheConnectionSurvives() throws Exception {
+        HttpApplication fail = (request, response) -> {
+            throw new IllegalStateException("boom");
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/fail", fail, "/", HELLO));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET /fail HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(500, r.status());
+            assertFalse(r.text().contains("boom"), "no traceback unless expose_tracebacks");
+            assertEquals("Hello, World!", client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+        }
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("ERROR Application failed")));
+    }
+
+    @Test
+    void tracebackShownWhenExposed() throws Exception {
+        HttpApplication fail = (request, response) -> {
+            throw new IllegalStateException("boom");
+        };
+        InetSocketAddress address = start(Map.of("expose_tracebacks", "true"), Map.of("/", fail));
+        try (RawClient client = new RawClient(address)) {
+            assertTrue(client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().text()
+                    .contains("java.lang.IllegalStateException: boom"));
+        }
+    }
+
+    @Test
+    void failureAfterCommitClosesTheConnection() throws Exception {
+        HttpApplication half = (request, response) -> {
+            response.body().write("partial".getBytes(StandardCharsets.US_ASCII));
+            response.body().flush();
+            throw new IllegalStateException("late");
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/", half));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThrows(Exception.class, client::read, "a truncated chunked body, never a complete one");
+        }
+    }
+
+    @Test
+    void flushedResponseIsChunkedForHttp11AndCloseDelimitedForHttp10() throws Exception {
+        HttpApplication stream = (request, response) -> {
+            for (int i = 0; i < 3; i++) {
+                response.body().write(("part" + i + ";").getBytes(StandardCharsets.US_ASCII));
+                response.body().flush();
+            }
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/", stream));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals("chunked", r.header("Transfer-Encoding"));
+            assertEquals("part0;part1;part2;", r.text());
+            assertEquals("part0;part1;part2;", client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().text(),
+                    "a chunked response keeps the connection");
+        }
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET / HTTP/1.0\r\n\r\n").read();
+            assertNull(r.header("Transfer-Encoding"));
+            assertEquals("close", r.header("Connection"));
+            assertEquals("part0;part1;part2;", r.text());
+        }
+    }
+
+    @Test
+    void http10ClosesUnlessKeepAliveAsked() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", HELLO));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET / HTTP/1.0\r\n\r\n").read();
+            assertEquals("close", r.header("Connection"));
+            assertTrue(client.closedByServer());
+        }
+        try (RawClient client = new RawClient(address)) {
+            assertEquals(200, client.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().status());
+            assertEquals(200, client.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().status());
+        }
+    }
+
+    @Test
+    void headGetsTheHeadersOfGetAndNoBody() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", HELLO));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+            assertEquals("13", r.header("Content-Length"));
+            assertEquals("Hello, World!", client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().text(),
+                    "no stray body bytes before the next response");
+        }
+    }
+
+    @Test
+    void malformedRequestIs400ThenCloseAndNothingBehindItIsAnswered() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGET /bad HTTP/1.1\r\nHost : x\r\n\r\n"
+                    + "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals("GET  /ok  0 ", client.read().text());
+            RawClient.Response bad = client.read();
+            assertEquals(400, bad.status());
+            assertEquals("close", bad.header("Connection"));
+            assertEquals("text/plain; charset=utf-8", bad.header("Content-Type"));
+            assertTrue(client.closedByServer());
+        }
+    }
+
+    @Test
+    void connectionCloseIsHonouredAndPipelinedRequestsBehindItAreDropped() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response r = client.read();
+            assertEquals("GET  /a  0 ", r.text());
+            assertEquals("close", r.header("Connection"));
+            assertTrue(client.closedByServer());
+        }
+    }
+
+    @Test
+    void largeResponseReachesASlowReaderIntact() throws Exception {
+        byte[] big = new byte[5_000_000];
+        new Random(3).nextBytes(big);
+        HttpApplication large = (request, response) -> {
+            response.contentLength(big.length);
+            for (int at = 0; at < big.length; at += 100_000) {
+                response.body().write(big, at, Math.min(100_000, big.length - at));
+            }
+        };
+        InetSocketAddress address = start(Map.of("outbuf_high_watermark", "200000"), Map.of("/", large));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(String.valueOf(big.length), r.header("Content-Length"));
+            assertArrayEquals(big, r.body());
+        }
+    }
+
+    @Test
+    void responseSplittingIsRefusedWith500() throws Exception {
+        HttpApplication split = (request, response) -> {
+            response.setHeader("X-Bad", "a\r\nSet-Cookie: evil=1");
+            response.body().write('x');
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/", split));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(500, r.status());
+            assertNull(r.header("Set-Cookie"));
+            assertNull(r.header("X-Bad"));
+        }
+    }
+
+    @Test
+    void applyRebindsBeforeClosingAndKeepsOpenConnections() throws Exception {
+        InetSocketAddress first = start(Map.of(), Map.of("/", HELLO));
+        int freePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+        try (RawClient idle = new RawClient(first)) {
+            assertEquals(200, idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+            server.apply(Adjustments.parse(Map.of("listen", "127.0.0.1:" + freePort, "workers", "2", "ident", "other")));
+            InetSocketAddress second = server.addresses().get(0);
+            assertEquals(freePort, second.getPort());
+            RawClient.Response r = idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(200, r.status(), "the idle keep-alive connection survived the change");
+            assertEquals("other", r.header("Server"), "per-request settings apply from the next request");
+            try (RawClient fresh = new RawClient(second)) {
+                assertEquals(200, fresh.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+            }
+        }
+    }
+}
