@@ -8,10 +8,12 @@ import dev.usher.api.HttpApplication;
 import dev.usher.api.HttpRequest;
 import dev.usher.api.HttpResponse;
 import dev.usher.api.Mount;
+import dev.usher.api.Nonblocking;
 
-/** Answers every request that reaches it with {@code Hello, World!}. */
+/** Answers every request that reaches it with {@code Hello, World!}; it never blocks. */
 @Component
 @Mount("/")
+@Nonblocking
 public final class Hello implements HttpApplication {
 
     private static final byte[] BODY = "Hello, World!".getBytes(StandardCharsets.US_ASCII);

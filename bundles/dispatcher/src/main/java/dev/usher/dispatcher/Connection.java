@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.usher.config.Adjustments;
 import dev.usher.http1.InvalidRequestException;
@@ -16,10 +17,17 @@ import dev.usher.http1.RequestParser;
 /**
  * One client connection. Its I/O loop reads it, frames requests with a {@link RequestParser}
  * and hands each batch of complete requests to the application threads as one {@link Task};
- * while a batch is being answered the loop reads no more from it (waitress's
- * {@code channel_request_lookahead} of 0), so a client cannot make the server buffer without
- * bound. Application threads add output with {@link #send}, which writes at once when nothing
- * is pending and queues the rest for the loop; only the loop closes the socket.
+ * while a batch is being answered, or output is pending, the loop reads no more from it
+ * (waitress's {@code channel_request_lookahead} of 0), so a client cannot make the server
+ * buffer without bound. Application threads add output with {@link #send}, which writes at
+ * once when nothing is pending and queues the rest for the loop; only the loop closes the
+ * socket.
+ *
+ * <p>The hand-back from the application thread costs no wakeup in the common case: read
+ * interest stays registered while a task runs, and the task ends by moving {@link #state} from
+ * {@code RUNNING} to {@code IDLE}. Only when the loop saw the client send more in the meantime
+ * (it then stopped reading and marked the state), when output is pending, or when the
+ * connection must close, is the loop called back.
  */
 final class Connection implements Selectable {
 
@@ -29,14 +37,22 @@ final class Connection implements Selectable {
     private final RequestParser parser;
     private SelectionKey key;
 
+    private static final int IDLE = 0;
+    private static final int RUNNING = 1;
+    private static final int RUNNING_LOOP_WAITING = 2;
+
+    /** Whether a task is answering this connection, and whether the loop waits for its end. */
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+
     // Owned by the loop's thread.
     private ReceivedRequest current;
     private List<ReceivedRequest> batch = new ArrayList<>(4);
-    private boolean taskRunning;
+    private boolean readPaused;
     private boolean lastRequestReceived;
     private boolean inputEnded;
     private boolean closed;
-    private long lastActivityNanos;
+    /** Written by the loop, and by a task as it ends. */
+    private volatile long lastActivityNanos;
 
     // Guarded by this: shared between the loop and the application thread answering.
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
@@ -68,10 +84,23 @@ final class Connection implements Selectable {
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             flushPending();
         }
-        // The key may have been selected for reading before this round stopped reading.
-        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !taskRunning && !lastRequestReceived && !inputEnded) {
-            read();
+        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded) {
+            if (mayRead()) {
+                read();
+            } else {
+                readPaused = true;
+                updateInterest();
+            }
         }
+    }
+
+    /** False while a task runs (telling it to call the loop back) or output is pending. */
+    private boolean mayRead() {
+        int s = state.get();
+        if (s == RUNNING && !state.compareAndSet(RUNNING, RUNNING_LOOP_WAITING)) {
+            s = state.get();
+        }
+        return s == IDLE && !hasPending();
     }
 
     private void read() {
@@ -87,7 +116,7 @@ final class Connection implements Selectable {
         }
         if (count < 0) {
             inputEnded = true;
-            if (!taskRunning && !hasPending()) {
+            if (!hasPending()) {
                 close();
             } else {
                 updateInterest();
@@ -148,15 +177,26 @@ final class Connection implements Selectable {
     }
 
     private void dispatch() {
-        taskRunning = true;
-        updateInterest();
+        state.set(RUNNING);
+        if (lastRequestReceived) {
+            updateInterest();
+        }
         List<ReceivedRequest> requests = batch;
         batch = new ArrayList<>(4);
-        server.execute(new Task(server, this, requests));
+        boolean nonblocking = true;
+        for (ReceivedRequest request : requests) {
+            server.route(request);
+            nonblocking &= request.nonblocking();
+        }
+        server.execute(new Task(server, this, requests), nonblocking);
     }
 
     /** Called by the task when its batch is answered; any thread. */
     void taskDone(boolean close) {
+        lastActivityNanos = System.nanoTime();
+        if (!close && !hasPending() && state.compareAndSet(RUNNING, IDLE)) {
+            return;
+        }
         if (loop.inLoop()) {
             afterTask(close);
         } else {
@@ -165,9 +205,9 @@ final class Connection implements Selectable {
     }
 
     private void afterTask(boolean close) {
-        taskRunning = false;
+        state.set(IDLE);
+        readPaused = false;
         lastRequestReceived |= close;
-        lastActivityNanos = System.nanoTime();
         if (closed) {
             return;
         }
@@ -214,7 +254,10 @@ final class Connection implements Selectable {
         if (scheduleFlush) {
             loop.execute(this::flushPending);
         }
-        awaitDrain(server.adjustments().outbufHighWatermark());
+        if (!loop.inLoop()) {
+            // An I/O loop never waits: its non-blocking applications write small responses.
+            awaitDrain(server.adjustments().outbufHighWatermark());
+        }
     }
 
     private synchronized void awaitDrain(long watermark) {
@@ -268,11 +311,15 @@ final class Connection implements Selectable {
             drained = pending.isEmpty();
         }
         lastActivityNanos = System.nanoTime();
+        boolean idle = state.get() == IDLE;
         if (failed) {
             close();
-        } else if (drained && !taskRunning && (lastRequestReceived || inputEnded)) {
+        } else if (drained && idle && (lastRequestReceived || inputEnded)) {
             close();
         } else {
+            if (drained && idle) {
+                readPaused = false;
+            }
             updateInterest();
         }
     }
@@ -282,13 +329,13 @@ final class Connection implements Selectable {
             return;
         }
         boolean output = hasPending();
-        boolean reading = !taskRunning && !output && !lastRequestReceived && !inputEnded;
+        boolean reading = !readPaused && !lastRequestReceived && !inputEnded;
         key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
     }
 
     /** Whether the connection has been idle, with nothing in progress, since {@code deadline}. */
     boolean idleSince(long deadlineNanos) {
-        return !taskRunning && lastActivityNanos - deadlineNanos < 0 && !hasPending();
+        return state.get() == IDLE && lastActivityNanos - deadlineNanos < 0 && !hasPending();
     }
 
     @Override

@@ -41,7 +41,7 @@ final class IoLoop implements Runnable {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         this.onDeath = onDeath;
-        this.thread = new Thread(this, name);
+        this.thread = new ServerThread(this, name);
     }
 
     void start() {

@@ -12,8 +12,10 @@ import dev.usher.api.HttpApplication;
  * @param ranking its {@code service.ranking}
  * @param serviceId its {@code service.id}
  * @param servers the servers it is mounted on; empty for every server
+ * @param nonblocking whether it runs on the I/O loop rather than an application thread
  */
-record MountPoint(String prefix, HttpApplication application, int ranking, long serviceId, Set<String> servers) {
+record MountPoint(String prefix, HttpApplication application, int ranking, long serviceId, Set<String> servers,
+        boolean nonblocking) {
 
     /** Whether this mount serves on the server named {@code server}. */
     boolean servesOn(String server) {

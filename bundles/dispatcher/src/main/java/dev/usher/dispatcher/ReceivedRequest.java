@@ -17,10 +17,11 @@ final class ReceivedRequest {
     private static final InputStream EMPTY = InputStream.nullInputStream();
 
     private final RequestHead head;
-    private final int refusedStatus;
-    private final String refusedMessage;
     private final int inbufOverflow;
+    private int refusedStatus;
+    private String refusedMessage;
     private OverflowableBuffer body;
+    private ServedRequest served;
 
     private ReceivedRequest(RequestHead head, int refusedStatus, String refusedMessage, int inbufOverflow) {
         this.head = head;
@@ -39,13 +40,34 @@ final class ReceivedRequest {
         return new ReceivedRequest(null, status, message, 0);
     }
 
-    /** The head; null for a refusal. */
+    /** The head; null when the input could not be framed. */
     RequestHead head() {
         return head;
     }
 
+    /** Refuses a framed request with {@code status}; the connection closes after it. */
+    void refuse(int status, String message) {
+        refusedStatus = status;
+        refusedMessage = message;
+    }
+
     boolean isRefused() {
-        return head == null;
+        return refusedStatus != 0;
+    }
+
+    /** Records where the request was routed: null when nothing is mounted at its path. */
+    void routed(ServedRequest request) {
+        served = request;
+    }
+
+    /** The request as its application sees it; null for a refusal or when nothing is mounted. */
+    ServedRequest served() {
+        return served;
+    }
+
+    /** Whether answering it never blocks: a server-generated answer or a non-blocking application. */
+    boolean nonblocking() {
+        return served == null || served.mount().nonblocking();
     }
 
     int refusedStatus() {

@@ -5,14 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import dev.usher.api.HeaderFields;
-import dev.usher.api.HttpApplication;
 import dev.usher.api.HttpRequest;
 import dev.usher.http1.RequestHead;
 
 /** The {@link HttpRequest} an application is handed. */
 final class ServedRequest implements HttpRequest {
 
-    private final HttpApplication application;
+    private final MountPoint mount;
     private final ReceivedRequest received;
     private final RequestTarget target;
     private final String scriptName;
@@ -20,18 +19,18 @@ final class ServedRequest implements HttpRequest {
     private HeaderFields headers;
     private InputStream body;
 
-    ServedRequest(HttpApplication application, ReceivedRequest received, RequestTarget target, String scriptName,
+    ServedRequest(MountPoint mount, ReceivedRequest received, RequestTarget target, String scriptName,
             String pathInfo) {
-        this.application = application;
+        this.mount = mount;
         this.received = received;
         this.target = target;
         this.scriptName = scriptName;
         this.pathInfo = pathInfo;
     }
 
-    /** The application the request was routed to. */
-    HttpApplication application() {
-        return application;
+    /** Where the request was routed. */
+    MountPoint mount() {
+        return mount;
     }
 
     @Override

@@ -51,7 +51,7 @@ final class Server {
         settings(adjustments);
         this.pool = new ThreadPoolExecutor(adjustments.threads(), adjustments.threads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
-                task -> new WorkerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet()));
+                task -> new ServerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet()));
     }
 
     /**
@@ -191,32 +191,43 @@ final class Server {
         }
     }
 
-    void execute(Task task) {
-        pool.execute(task);
-    }
-
     /**
-     * Routes a request: {@code url_prefix}, then the longest mount prefix.
-     *
-     * @return the request as its application will see it, or null when nothing is mounted there
-     * @throws IllegalArgumentException for a request-target that cannot be decoded
+     * Routes a request, {@code url_prefix} first, then the longest mount prefix, and records the
+     * outcome in it; a request-target that cannot be decoded refuses the request.
      */
-    ServedRequest route(ReceivedRequest received) {
-        RequestTarget target = RequestTarget.parse(received.head().target());
+    void route(ReceivedRequest received) {
+        if (received.isRefused()) {
+            return;
+        }
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(received.head().target());
+        } catch (IllegalArgumentException e) {
+            received.refuse(400, "Malformed request-target: " + e.getMessage());
+            return;
+        }
         String path = target.path();
         String prefix = adjustments.urlPrefix();
         if (!prefix.isEmpty()) {
             if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
-                return null;
+                return;
             }
             path = path.substring(prefix.length());
         }
         Mounts.Route route = mounts.get().resolve(name, path);
-        if (route == null) {
-            return null;
+        if (route != null) {
+            received.routed(new ServedRequest(route.mount(), received, target, prefix + route.scriptName(),
+                    route.pathInfo()));
         }
-        return new ServedRequest(route.mount().application(), received, target, prefix + route.scriptName(),
-                route.pathInfo());
+    }
+
+    /** Runs {@code task} on an application thread; or at once when every request is non-blocking. */
+    void execute(Task task, boolean nonblocking) {
+        if (nonblocking) {
+            task.run();
+        } else {
+            pool.execute(task);
+        }
     }
 
     void socketError(String operation, IOException e) {

@@ -20,6 +20,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.usher.api.HttpApplication;
 import dev.usher.api.Mount;
+import dev.usher.api.Nonblocking;
 import dev.usher.config.ServerSettings;
 
 /**
@@ -94,8 +95,12 @@ public final class Servers {
     }
 
     synchronized void updatedApplication(HttpApplication application, Map<String, Object> properties) {
-        applications.remove(application);
-        addApplication(application, properties);
+        List<MountPoint> points = mountPoints(application, properties);
+        if (points.isEmpty()) {
+            applications.remove(application);
+        } else {
+            applications.put(application, points);
+        }
         publish();
     }
 
@@ -136,7 +141,9 @@ public final class Servers {
         int ranking = rankingValue instanceof Integer i ? i : 0;
         long serviceId = properties.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
         Set<String> on = Set.copyOf(strings(properties.get(SERVER_PROPERTY)));
-        return prefixes.stream().map(p -> new MountPoint(p, application, ranking, serviceId, on)).toList();
+        boolean nonblocking = Boolean.TRUE.equals(properties.get(Nonblocking.PROPERTY))
+                || "true".equals(properties.get(Nonblocking.PROPERTY));
+        return prefixes.stream().map(p -> new MountPoint(p, application, ranking, serviceId, on, nonblocking)).toList();
     }
 
     private static String describe(HttpApplication application, Map<String, Object> properties) {

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 
-import dev.usher.config.Adjustments;
 import dev.usher.http1.HttpVersion;
 import dev.usher.http1.RequestHead;
 import dev.usher.http1.StatusReasons;
@@ -28,7 +27,7 @@ final class Task implements Runnable {
 
     @Override
     public void run() {
-        ResponseWriter writer = new ResponseWriter(connection, server.encoder(), WorkerThread.scratch());
+        ResponseWriter writer = new ResponseWriter(connection, server.encoder(), ServerThread.scratch());
         boolean close = false;
         try {
             for (ReceivedRequest request : requests) {
@@ -51,6 +50,7 @@ final class Task implements Runnable {
 
     /** Answers one request; true when the connection must close after it. */
     private boolean answer(ReceivedRequest received, ResponseWriter writer) {
+        RequestHead head = received.head();
         if (received.isRefused()) {
             BufferedResponse response = new BufferedResponse(writer, false, true, false);
             int status = received.refusedStatus();
@@ -58,18 +58,9 @@ final class Task implements Runnable {
             response.finish(false);
             return true;
         }
-        RequestHead head = received.head();
         BufferedResponse response = new BufferedResponse(writer, head.method().equals("HEAD"),
                 head.version() == HttpVersion.HTTP_1_1, head.keepAlive());
-        Adjustments adjustments = server.adjustments();
-        ServedRequest request;
-        try {
-            request = server.route(received);
-        } catch (IllegalArgumentException e) {
-            response.serverError(400, errorText(400, "Malformed request-target: " + e.getMessage()), true);
-            response.finish(false);
-            return true;
-        }
+        ServedRequest request = received.served();
         if (request == null) {
             response.serverError(404, errorText(404, "No application is mounted at this path"), false);
             response.finish(false);
@@ -77,12 +68,12 @@ final class Task implements Runnable {
         }
         boolean failed = false;
         try {
-            request.application().handle(request, response);
+            request.mount().application().handle(request, response);
         } catch (Exception | LinkageError | AssertionError e) {
             failed = true;
             server.logger().error("Application failed on {}", request, e);
             if (!response.committed()) {
-                String text = adjustments.exposeTracebacks()
+                String text = server.adjustments().exposeTracebacks()
                         ? errorText(500, "The application raised an exception.\r\n\r\n" + trace(e))
                         : errorText(500, "The application raised an exception.");
                 response.serverError(500, text, false);

@@ -17,11 +17,7 @@ final class RecordingLogger {
                 (proxy, method, args) -> {
                     String name = method.getName();
                     if (name.equals("info") || name.equals("warn") || name.equals("error")) {
-                        String line = name.toUpperCase() + " " + format(args);
-                        lines.add(line);
-                        if (!name.equals("info")) {
-                            System.err.println(line);
-                        }
+                        lines.add(name.toUpperCase() + " " + format(args));
                     }
                     if (method.getReturnType() == boolean.class) {
                         return false;

@@ -32,6 +32,11 @@ class ServerTest {
     private Server server;
     private volatile Mounts mounts = Mounts.EMPTY;
 
+    /** Whether the applications run on the I/O loops; see {@link InlineServerTest}. */
+    boolean inline() {
+        return false;
+    }
+
     @AfterEach
     void stop() {
         if (server != null) {
@@ -44,7 +49,7 @@ class ServerTest {
         Map<String, Object> all = new HashMap<>(Map.of("listen", "127.0.0.1:0", "workers", "2"));
         all.putAll(settings);
         List<MountPoint> points = apps.entrySet().stream()
-                .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of()))
+                .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of(), inline()))
                 .toList();
         mounts = new Mounts(points);
         server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger);
