@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,8 +54,7 @@ final class Connection implements Selectable {
     private volatile long lastActivityNanos;
 
     // Guarded by this: shared between the loop and the application thread answering.
-    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
-    private long pendingBytes;
+    private final OutputQueue pending;
     private boolean outputClosed;
     private boolean waitingForDrain;
 
@@ -65,6 +63,7 @@ final class Connection implements Selectable {
         this.loop = loop;
         this.channel = channel;
         this.parser = new RequestParser(server.parserLimits());
+        this.pending = new OutputQueue(server.outputBuffers());
         this.lastActivityNanos = System.nanoTime();
     }
 
@@ -244,11 +243,8 @@ final class Connection implements Selectable {
                 }
             }
             if (bytes.hasRemaining()) {
-                ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-                copy.put(bytes).flip();
                 scheduleFlush = pending.isEmpty();
-                pending.add(copy);
-                pendingBytes += copy.remaining();
+                pending.append(bytes);
             }
         }
         if (scheduleFlush) {
@@ -262,7 +258,7 @@ final class Connection implements Selectable {
 
     private synchronized void awaitDrain(long watermark) {
         boolean interrupted = false;
-        while (pendingBytes > watermark && !outputClosed) {
+        while (pending.size() > watermark && !outputClosed) {
             waitingForDrain = true;
             try {
                 wait();
@@ -287,24 +283,12 @@ final class Connection implements Selectable {
         boolean failed = false;
         synchronized (this) {
             try {
-                int sendBytes = server.adjustments().sendBytes();
-                while (!pending.isEmpty()) {
-                    ByteBuffer head = pending.peek();
-                    int limit = head.limit();
-                    head.limit(Math.min(limit, head.position() + sendBytes));
-                    int written = channel.write(head);
-                    head.limit(limit);
-                    pendingBytes -= written;
-                    if (head.hasRemaining()) {
-                        break;
-                    }
-                    pending.poll();
-                }
+                pending.writeTo(channel, server.adjustments().sendBytes());
             } catch (IOException e) {
                 server.socketError("write", e);
                 failed = true;
             }
-            if (waitingForDrain && pendingBytes <= server.adjustments().outbufHighWatermark()) {
+            if (waitingForDrain && pending.size() <= server.adjustments().outbufHighWatermark()) {
                 waitingForDrain = false;
                 notifyAll();
             }
@@ -355,7 +339,6 @@ final class Connection implements Selectable {
         synchronized (this) {
             outputClosed = true;
             pending.clear();
-            pendingBytes = 0;
             notifyAll();
         }
         if (current != null) {

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import org.osgi.service.log.Logger;
 
+import dev.usher.buffers.BufferPool;
 import dev.usher.config.Adjustments;
 import dev.usher.config.ListenAddress;
 import dev.usher.http1.ParserLimits;
@@ -36,6 +37,7 @@ final class Server {
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ThreadPoolExecutor pool;
+    private final BufferPool outputBuffers = new BufferPool(16 * 1024, 256);
 
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
@@ -142,6 +144,11 @@ final class Server {
 
     ParserLimits parserLimits() {
         return parserLimits;
+    }
+
+    /** The pool of buffers that hold output a socket did not take at once. */
+    BufferPool outputBuffers() {
+        return outputBuffers;
     }
 
     ResponseHeadEncoder encoder() {
