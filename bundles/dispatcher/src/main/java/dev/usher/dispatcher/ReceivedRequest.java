@@ -14,8 +14,6 @@ import dev.usher.http1.RequestHead;
  */
 final class ReceivedRequest {
 
-    private static final InputStream EMPTY = InputStream.nullInputStream();
-
     private final RequestHead head;
     private final int inbufOverflow;
     private int refusedStatus;
@@ -91,7 +89,8 @@ final class ReceivedRequest {
     }
 
     InputStream bodyStream() throws IOException {
-        return body == null ? EMPTY : body.inputStream();
+        // A fresh stream each time: an application may close the one it was given.
+        return body == null ? InputStream.nullInputStream() : body.inputStream();
     }
 
     /** Releases the body and its temporary file, if any. Idempotent. */
