@@ -146,6 +146,23 @@ class ServerTest {
     }
 
     @Test
+    void anApplicationClosingAnEmptyBodyDoesNotSpoilTheNextRequest() throws Exception {
+        HttpApplication closing = (request, response) -> {
+            try (var body = request.body()) {
+                response.body().write(String.valueOf(body.readAllBytes().length).getBytes(StandardCharsets.US_ASCII));
+            }
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/", closing));
+        try (RawClient client = new RawClient(address)) {
+            for (int i = 0; i < 3; i++) {
+                RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+                assertEquals(200, r.status());
+                assertEquals("0", r.text());
+            }
+        }
+    }
+
+    @Test
     void bodyPastInbufOverflowIsSpilledAndReadIntact() throws Exception {
         byte[][] seen = new byte[1][];
         HttpApplication collect = (request, response) -> {
