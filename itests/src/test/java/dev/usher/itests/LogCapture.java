@@ -1,0 +1,56 @@
+package dev.usher.itests;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+
+/**
+ * Felix Log prints nothing; this listener prints every entry to stdout (the failsafe report's
+ * output file) so a failure comes with Usher's log, and lets a test wait for a message.
+ */
+final class LogCapture implements LogListener {
+
+    private final List<String> messages = new ArrayList<>();
+
+    @Override
+    public void logged(LogEntry entry) {
+        String logger = entry.getLoggerName();
+        if (logger != null && logger.startsWith("Events.") && entry.getLogLevel().implies(LogLevel.INFO)) {
+            return; // the framework's bundle and service events: noise
+        }
+        String bundle = entry.getBundle() == null ? "?" : entry.getBundle().getSymbolicName();
+        System.out.printf("[log %s] %-5s %s %s [%s]: %s%n", Instant.ofEpochMilli(entry.getTime()),
+                entry.getLogLevel(), bundle, logger, entry.getThreadInfo(), entry.getMessage());
+        if (entry.getException() != null) {
+            entry.getException().printStackTrace(System.out);
+        }
+        synchronized (this) {
+            messages.add(entry.getMessage());
+            notifyAll();
+        }
+    }
+
+    /** Waits until a message containing {@code text} has been logged since this listener was added. */
+    synchronized String await(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String message : messages) {
+                if (message != null && message.contains(text)) {
+                    return message;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no log message containing '" + text + "' within " + timeout.toMillis()
+                        + " ms; logged: " + messages);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+}
