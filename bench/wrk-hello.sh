@@ -4,26 +4,27 @@
 #
 #   bench/wrk-hello.sh [USHER_JAR] [DURATION]
 #
-# USHER_JAR  default /work/main/runtime/target/usher.jar
+# USHER_JAR  default runtime/target/usher.jar of this repository
 # DURATION   default 10s (wrk -d syntax)
 #
 # Environment:
 #   JVM_OPTS         JVM options for both servers   (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
 #   JETTY_JAR        the Jetty hello jar            (default bench/target/jetty-hello.jar)
 #   USHER_CMD        command that starts the server under test instead of the Usher jar;
-#                    run by bash in the temp dir with PORT and JVM_OPTS exported
-#   WARMUP           wrk warm-up duration per server (default 3s)
+#                    run by bash in a temp dir with PORT, JVM_OPTS and JETTY_JAR exported,
+#                    e.g. 'exec java $JVM_OPTS -jar "$JETTY_JAR" $PORT' to try the script
+#   WARMUP           wrk warm-up duration per server (default 10s)
 #   STARTUP_TIMEOUT  seconds to wait for a server to answer GET / (default 60)
 #
 # Exit status: 0 if both runs had no socket errors and no non-2xx responses.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-USHER_JAR=${1:-/work/main/runtime/target/usher.jar}
+USHER_JAR=${1:-$here/../runtime/target/usher.jar}
 DURATION=${2:-10s}
 export JVM_OPTS=${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 JETTY_JAR=${JETTY_JAR:-$here/target/jetty-hello.jar}
-WARMUP=${WARMUP:-3s}
+WARMUP=${WARMUP:-10s}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 
 die() { echo "wrk-hello: $*" >&2; exit 1; }
@@ -32,6 +33,9 @@ command -v wrk >/dev/null || die "wrk not found; install it with: apt-get instal
 command -v curl >/dev/null || die "curl not found; install it with: apt-get install -y curl"
 command -v java >/dev/null || die "java not found"
 [[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package"
+# Absolute, because the servers run in temp dirs.
+JETTY_JAR=$(cd "$(dirname "$JETTY_JAR")" && pwd)/$(basename "$JETTY_JAR")
+export JETTY_JAR
 if [[ -z ${USHER_CMD:-} ]]; then
     [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
     USHER_JAR=$(cd "$(dirname "$USHER_JAR")" && pwd)/$(basename "$USHER_JAR")
@@ -39,8 +43,10 @@ fi
 
 work=$(mktemp -d -t usher-bench.XXXXXX)
 pids=()
+wrk_pid=
 cleanup() {
     local pid
+    if [[ -n $wrk_pid ]]; then kill "$wrk_pid" 2>/dev/null || true; fi
     # Each server runs in its own session, so signalling the group also reaches
     # whatever a USHER_CMD wrapper shell started.
     for pid in "${pids[@]}"; do
@@ -56,13 +62,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A port is taken as free when a connect to it is refused. Racy in principle,
-# but nothing else on a bench box grabs ports in the next second.
+# Ports come from below the kernel's ephemeral range: wrk's client sockets linger
+# in TIME_WAIT on ephemeral ports for a minute and make a later bind() to one of
+# them fail. Within that, a port is free when a connect to it is refused (racy in
+# principle, but nothing else on a bench box grabs ports in the next second).
 # Sets $port rather than printing it, so used_ports survives (no subshell).
+read -r ephemeral_lo _ </proc/sys/net/ipv4/ip_local_port_range || ephemeral_lo=32768
 used_ports=" "
 free_port() {
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (ephemeral_lo - 10000)))
         [[ $used_ports == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             used_ports+="$port "
@@ -103,16 +112,28 @@ wait_up() {
     die "$name did not answer on port $port within ${STARTUP_TIMEOUT}s"
 }
 
-# run_wrk NAME PORT: prints wrk's report and sets rps_NAME and errors_NAME.
+# wrk runs in the background and is waited for, because bash holds back traps
+# while a foreground child runs, and wrk itself treats Ctrl-C as "stop and
+# report": without this an interrupted run would be reported as a result.
+bench_wrk() {
+    wrk "$@" >"$work/wrk.out" &
+    wrk_pid=$!
+    wait "$wrk_pid"
+    wrk_pid=
+}
+
+# run_wrk NAME PORT: prints wrk's report and sets rps_NAME, sock_NAME, non2xx_NAME.
 run_wrk() {
     local name=$1 port=$2 out rps sock non2xx
     echo
     echo "== $name: wrk -t1 -c256 -d$DURATION http://127.0.0.1:$port/"
-    out=$(wrk -t1 -c256 -d"$DURATION" "http://127.0.0.1:$port/") || die "wrk failed against $name"
+    bench_wrk -t1 -c256 -d"$DURATION" "http://127.0.0.1:$port/" || die "wrk failed against $name"
+    out=$(<"$work/wrk.out")
     echo "$out"
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     [[ -n $rps ]] || die "could not find Requests/sec in wrk output for $name"
-    # wrk prints these two lines only when the counts are non-zero.
+    # wrk prints these two lines only when the counts are non-zero. Despite its
+    # label, wrk's "Non-2xx or 3xx" counts only statuses >= 400.
     sock=$(awk '/Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i; print s }' <<<"$out")
     non2xx=$(awk -F': *' '/Non-2xx or 3xx responses:/ {print $2}' <<<"$out")
     printf -v "rps_$name" '%s' "$rps"
@@ -140,10 +161,11 @@ jetty_pid=$started_pid
 wait_up usher "$usher_port" "$usher_pid" "$work/usher"
 wait_up jetty "$jetty_port" "$jetty_pid" "$work/jetty"
 
-# Warm-up lets the JIT compile the hot paths so the measured run compares steady states.
+# Warm-up lets the JIT compile the hot paths so the measured run compares steady
+# states. On 2 cores Jetty still ran at a third of its speed after a 3s warm-up.
 echo "warming up each server for $WARMUP"
-wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$usher_port/" >/dev/null
-wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$jetty_port/" >/dev/null
+bench_wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$usher_port/"
+bench_wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$jetty_port/"
 
 run_wrk usher "$usher_port"
 run_wrk jetty "$jetty_port"
