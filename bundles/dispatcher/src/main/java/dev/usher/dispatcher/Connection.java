@@ -64,7 +64,7 @@ final class Connection implements Selectable {
         this.channel = channel;
         this.parser = new RequestParser(server.parserLimits());
         this.pending = new OutputQueue(server.outputBuffers());
-        this.lastActivityNanos = System.nanoTime();
+        this.lastActivityNanos = loop.now();
     }
 
     /** Registers a newly accepted socket with {@code loop}; call on that loop's thread. */
@@ -125,7 +125,7 @@ final class Connection implements Selectable {
         if (count == 0) {
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = loop.now();
         buffer.flip();
         if (parser.idle()) {
             parser.limits(server.parserLimits());
@@ -192,7 +192,7 @@ final class Connection implements Selectable {
 
     /** Called by the task when its batch is answered; any thread. */
     void taskDone(boolean close) {
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = loop.now();
         if (!close && !hasPending() && state.compareAndSet(RUNNING, IDLE)) {
             return;
         }
@@ -294,7 +294,7 @@ final class Connection implements Selectable {
             }
             drained = pending.isEmpty();
         }
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = loop.now();
         boolean idle = state.get() == IDLE;
         if (failed) {
             close();

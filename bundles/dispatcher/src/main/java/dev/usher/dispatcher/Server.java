@@ -283,9 +283,9 @@ final class Server {
 
     /** Closes connections idle longer than {@code channel_timeout}, every {@code cleanup_interval}. */
     private Runnable sweeper(IoLoop loop) {
-        long[] nextSweep = {System.nanoTime()};
+        long[] nextSweep = {loop.now()};
         return () -> {
-            long now = System.nanoTime();
+            long now = loop.now();
             Adjustments a = adjustments;
             if (now - nextSweep[0] < 0) {
                 return;
