@@ -13,9 +13,10 @@ public final class RequestHead {
     private final int fieldCount;
     private final long contentLength;
     private final boolean keepAlive;
+    private final boolean expectContinue;
 
     RequestHead(String method, String target, HttpVersion version, String[] fields, int fieldCount,
-            long contentLength, boolean keepAlive) {
+            long contentLength, boolean keepAlive, boolean expectContinue) {
         this.method = method;
         this.target = target;
         this.version = version;
@@ -23,6 +24,7 @@ public final class RequestHead {
         this.fieldCount = fieldCount;
         this.contentLength = contentLength;
         this.keepAlive = keepAlive;
+        this.expectContinue = expectContinue;
     }
 
     /** The method, exactly as sent. */
@@ -70,9 +72,27 @@ public final class RequestHead {
         return null;
     }
 
-    /** The length of the body in bytes: 0 when the request has none. */
+    /** The length of the body in bytes: 0 when the request has none, -1 when it is chunked. */
     public long contentLength() {
         return contentLength;
+    }
+
+    /** Whether the body comes in chunks, its length unknown until the last one. */
+    public boolean chunked() {
+        return contentLength < 0;
+    }
+
+    /** Whether the request has a body, of known length or chunked. */
+    public boolean hasBody() {
+        return contentLength != 0;
+    }
+
+    /**
+     * Whether the client waits for {@code 100 Continue} before sending the body: an HTTP/1.1
+     * {@code Expect: 100-continue} on a request with a body.
+     */
+    public boolean expectContinue() {
+        return expectContinue;
     }
 
     /** Whether the client lets the connection persist after this request. */
