@@ -48,6 +48,8 @@ final class Connection implements Selectable {
     private List<ReceivedRequest> batch = new ArrayList<>(4);
     private boolean readPaused;
     private boolean lastRequestReceived;
+    /** When the head now arriving started to; 0 when none is arriving. */
+    private long headStartNanos;
     private boolean inputEnded;
     private boolean closed;
     /** Written by the loop, and by a task as it ends. */
@@ -131,6 +133,9 @@ final class Connection implements Selectable {
             parser.limits(server.parserLimits());
         }
         parse(buffer, adjustments);
+        if (headStartNanos == 0 && parser.readingHead()) {
+            headStartNanos = lastActivityNanos;
+        }
         if (!batch.isEmpty()) {
             dispatch();
         }
@@ -144,6 +149,11 @@ final class Connection implements Selectable {
                         return;
                     case HEAD:
                         current = ReceivedRequest.of(parser.head(), adjustments.inbufOverflow());
+                        headStartNanos = 0;
+                        if (current.head().expectContinue()) {
+                            // after the answers to the requests before it, before its own
+                            batch.add(ReceivedRequest.continueFor(current.head()));
+                        }
                         break;
                     case BODY:
                         current.appendBody(parser.body());
@@ -317,9 +327,22 @@ final class Connection implements Selectable {
         key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
     }
 
-    /** Whether the connection has been idle, with nothing in progress, since {@code deadline}. */
-    boolean idleSince(long deadlineNanos) {
-        return state.get() == IDLE && lastActivityNanos - deadlineNanos < 0 && !hasPending();
+    /**
+     * Closes the connection if it has stalled since {@code deadline}: no traffic and either no
+     * task running or output the client does not read (which releases the task waiting on it).
+     * A request head that started arriving before the deadline and is still incomplete gets a
+     * 408 however it trickles in, so a slow client cannot hold the connection for ever.
+     * Call on the loop's thread.
+     */
+    void sweep(long deadlineNanos) {
+        boolean idle = state.get() == IDLE;
+        if (idle && headStartNanos != 0 && parser.readingHead() && headStartNanos - deadlineNanos < 0) {
+            headStartNanos = 0;
+            refuse(408, "The request head did not arrive in time");
+            dispatch();
+        } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending())) {
+            close();
+        }
     }
 
     @Override

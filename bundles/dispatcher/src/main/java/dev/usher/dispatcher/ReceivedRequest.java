@@ -8,8 +8,9 @@ import dev.usher.buffers.OverflowableBuffer;
 import dev.usher.http1.RequestHead;
 
 /**
- * A request as the I/O loop received it: its head and its body, complete; or the refusal of
- * input that could not be framed. Owned by the loop until handed to a {@link Task}, which
+ * A request as the I/O loop received it: its head and its body, complete; the refusal of
+ * input that could not be framed; or the {@code 100 Continue} a request with
+ * {@code Expect: 100-continue} is owed, in its place among the answers. Owned by the loop until handed to a {@link Task}, which
  * {@linkplain #discard() discards} it after answering.
  */
 final class ReceivedRequest {
@@ -38,6 +39,16 @@ final class ReceivedRequest {
         return new ReceivedRequest(null, status, message, 0);
     }
 
+    /** The interim {@code 100 Continue} owed to {@code head}, whose body the server will read. */
+    static ReceivedRequest continueFor(RequestHead head) {
+        return new ReceivedRequest(head, 100, null, 0);
+    }
+
+    /** Whether this is the interim {@code 100 Continue} rather than a request. */
+    boolean isContinue() {
+        return refusedStatus == 100;
+    }
+
     /** The head; null when the input could not be framed. */
     RequestHead head() {
         return head;
@@ -50,7 +61,7 @@ final class ReceivedRequest {
     }
 
     boolean isRefused() {
-        return refusedStatus != 0;
+        return refusedStatus >= 400;
     }
 
     /** Records where the request was routed: null when nothing is mounted at its path. */
@@ -66,6 +77,11 @@ final class ReceivedRequest {
     /** Whether answering it never blocks: a server-generated answer or a non-blocking application. */
     boolean nonblocking() {
         return served == null || served.mount().nonblocking();
+    }
+
+    /** Whether the connection waits for the application's answer: a routed request. */
+    boolean routable() {
+        return refusedStatus == 0;
     }
 
     int refusedStatus() {

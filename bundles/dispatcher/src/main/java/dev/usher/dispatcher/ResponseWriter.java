@@ -1,6 +1,7 @@
 package dev.usher.dispatcher;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import dev.usher.http1.ResponseHead;
 import dev.usher.http1.ResponseHeadEncoder;
@@ -12,6 +13,7 @@ import dev.usher.http1.ResponseHeadEncoder;
 final class ResponseWriter {
 
     private static final byte[] LAST_CHUNK = ResponseHeadEncoder.lastChunk();
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Connection connection;
     private final ResponseHeadEncoder encoder;
@@ -62,6 +64,12 @@ final class ResponseWriter {
         body(bytes, offset, length);
         ensure(2);
         ResponseHeadEncoder.chunkEnd(buffer);
+    }
+
+    /** The interim response that tells a client waiting with its body to send it. */
+    void interimContinue() {
+        ensure(CONTINUE.length);
+        buffer.put(CONTINUE);
     }
 
     void lastChunk() {

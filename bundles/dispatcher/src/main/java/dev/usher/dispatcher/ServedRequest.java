@@ -66,10 +66,27 @@ final class ServedRequest implements HttpRequest {
     @Override
     public HeaderFields headers() {
         if (headers == null) {
-            RequestHead head = received.head();
-            headers = HeaderFields.wrap(head.fieldPairs(), head.fieldCount());
+            headers = visibleFields(received.head());
         }
         return headers;
+    }
+
+    /**
+     * The fields an application may see: not those whose name holds {@code _}, which could pose
+     * as another once a gateway maps {@code -} to {@code _} (waitress's rule).
+     */
+    private static HeaderFields visibleFields(RequestHead head) {
+        String[] pairs = new String[2 * head.fieldCount()];
+        int kept = 0;
+        for (int i = 0; i < head.fieldCount(); i++) {
+            String name = head.fieldName(i);
+            if (name.indexOf('_') < 0) {
+                pairs[2 * kept] = name;
+                pairs[2 * kept + 1] = head.fieldValue(i);
+                kept++;
+            }
+        }
+        return HeaderFields.wrap(pairs, kept);
     }
 
     @Override

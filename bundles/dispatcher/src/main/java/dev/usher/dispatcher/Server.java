@@ -203,7 +203,7 @@ final class Server {
      * outcome in it; a request-target that cannot be decoded refuses the request.
      */
     void route(ReceivedRequest received) {
-        if (received.isRefused()) {
+        if (!received.routable()) {
             return;
         }
         RequestTarget target;
@@ -293,9 +293,7 @@ final class Server {
             nextSweep[0] = now + TimeUnit.SECONDS.toNanos(a.cleanupInterval());
             long deadline = now - TimeUnit.SECONDS.toNanos(a.channelTimeout());
             for (Connection c : loop.connections()) {
-                if (c.idleSince(deadline)) {
-                    c.close();
-                }
+                c.sweep(deadline);
             }
         };
     }

@@ -51,6 +51,10 @@ final class Task implements Runnable {
     /** Answers one request; true when the connection must close after it. */
     private boolean answer(ReceivedRequest received, ResponseWriter writer) {
         RequestHead head = received.head();
+        if (received.isContinue()) {
+            writer.interimContinue();
+            return false;
+        }
         if (received.isRefused()) {
             BufferedResponse response = new BufferedResponse(writer, false, true, false);
             int status = received.refusedStatus();

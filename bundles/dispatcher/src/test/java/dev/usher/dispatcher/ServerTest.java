@@ -8,15 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -328,6 +337,135 @@ class ServerTest {
             assertEquals(500, r.status());
             assertNull(r.header("Set-Cookie"));
             assertNull(r.header("X-Bad"));
+        }
+    }
+
+    @Test
+    void expectContinueGetsOneInterimResponseInOrder() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /second HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            assertEquals("GET  /first  0 ", client.read().text(), "the earlier answer comes first");
+            assertEquals(100, client.read().status());
+            RawClient.Response r = client.send("hello").read();
+            assertEquals("POST  /second  5 hello", r.text());
+        }
+    }
+
+    @Test
+    void noContinueBeforeA413() throws Exception {
+        InetSocketAddress address = start(Map.of("max_request_body_size", "10"), Map.of("/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send(
+                    "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n").read();
+            assertEquals(413, r.status());
+            assertTrue(client.closedByServer());
+        }
+    }
+
+    @Test
+    void chunkedRequestBodyIsDecoded() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n").read();
+            assertEquals("POST  /c  11 hello world", r.text());
+        }
+    }
+
+    @Test
+    void underscoreHeadersAreHiddenFromApplications() throws Exception {
+        HttpApplication headers = (request, response) ->
+                response.body().write(request.headers().toString().getBytes(StandardCharsets.US_ASCII));
+        InetSocketAddress address = start(Map.of(), Map.of("/", headers));
+        try (RawClient client = new RawClient(address)) {
+            String seen = client.send("GET / HTTP/1.1\r\nHost: x\r\nX_Forwarded_For: evil\r\n"
+                    + "X-Forwarded-For: good\r\n\r\n").read().text();
+            assertEquals("{host: x, x-forwarded-for: good}", seen);
+        }
+    }
+
+    @Test
+    void aHeadTrickledInPastTheChannelTimeoutGets408() throws Exception {
+        InetSocketAddress address = start(Map.of("channel_timeout", "1", "cleanup_interval", "1"), Map.of("/", HELLO));
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET / HTTP/1.1\r\nX-Slow: ");
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    client.send("a");
+                } catch (IOException closed) {
+                    throw new IllegalStateException(closed);
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS);
+            RawClient.Response r = client.read();
+            assertEquals(408, r.status());
+            assertEquals("close", r.header("Connection"));
+        } finally {
+            trickle.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsReleasesTheApplicationThreadWhenClosed() throws Exception {
+        CountDownLatch finished = new CountDownLatch(1);
+        HttpApplication flood = (request, response) -> {
+            try {
+                byte[] block = new byte[65536];
+                for (int i = 0; i < 2000; i++) {
+                    response.body().write(block);
+                }
+            } finally {
+                finished.countDown();
+            }
+        };
+        InetSocketAddress address = start(Map.of("channel_timeout", "1", "cleanup_interval", "1",
+                "outbuf_high_watermark", "100000"), Map.of("/", flood));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(finished.await(20, TimeUnit.SECONDS), "the stalled connection was closed and the thread let go");
+        }
+    }
+
+    @Test
+    void spilledBodiesLeaveNoTemporaryFile() throws Exception {
+        HttpApplication drain = (request, response) -> request.body().transferTo(OutputStream.nullOutputStream());
+        InetSocketAddress address = start(Map.of("inbuf_overflow", "100"), Map.of("/", drain));
+        long before = temporaryFiles();
+        byte[] body = new byte[100_000];
+        try (RawClient client = new RawClient(address)) {
+            client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").send(body);
+            assertEquals(200, client.read().status());
+        }
+        try (RawClient client = new RawClient(address)) {
+            // a client that goes away in the middle of its body
+            client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + 2 * body.length + "\r\n\r\n").send(body);
+            assertEquals(200, new RawClient(address).send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status(),
+                    "the server is still answering");
+        }
+        awaitTrue(() -> temporaryFiles() == before, "temporary files deleted");
+    }
+
+    private static long temporaryFiles() {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().matches("usher-.*\\.buf")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for a condition the server reaches on its own threads, with a deadline. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Object monitor = new Object();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            synchronized (monitor) {
+                monitor.wait(20);
+            }
         }
     }
 

@@ -57,11 +57,6 @@ public final class RequestHead {
         return fields[2 * i + 1];
     }
 
-    /** A copy of the fields as alternating names and values. */
-    public String[] fieldPairs() {
-        return java.util.Arrays.copyOf(fields, 2 * fieldCount);
-    }
-
     /** The value of the first field named {@code lowerCaseName}, or null. */
     public String field(String lowerCaseName) {
         for (int i = 0; i < fieldCount; i++) {
