@@ -1,7 +1,9 @@
 package dev.usher.dispatcher;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -32,7 +34,9 @@ final class Listener implements Selectable {
 
     /** Binds {@code address}; the listener accepts once {@link #register}ed. */
     static Listener bind(Server server, InetSocketAddress address, int backlog) throws IOException {
-        ServerSocketChannel channel = ServerSocketChannel.open();
+        // A socket of the address's own family: 0.0.0.0 binds IPv4 only, as in waitress.
+        ServerSocketChannel channel = ServerSocketChannel.open(
+                address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(address, backlog);

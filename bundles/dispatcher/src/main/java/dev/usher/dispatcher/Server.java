@@ -96,7 +96,10 @@ final class Server {
             }
             List<Listener> old = listeners;
             listen(bound);
-            old.forEach(Listener::closeSoon);
+            for (Listener listener : old) {
+                listener.closeSoon();
+                logger.info("Stopped serving on http://{}", format(listener.address()));
+            }
         }
         if (next.threads() != previous.threads()) {
             if (next.threads() > pool.getMaximumPoolSize()) {
@@ -113,7 +116,10 @@ final class Server {
 
     /** Closes the listeners and every connection, and stops the threads. */
     synchronized void stop() {
-        listeners.forEach(Listener::closeSoon);
+        for (Listener listener : listeners) {
+            listener.closeSoon();
+            logger.info("Stopped serving on http://{}", format(listener.address()));
+        }
         listeners = List.of();
         stopLoops();
         pool.shutdown();

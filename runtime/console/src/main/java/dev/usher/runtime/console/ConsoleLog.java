@@ -1,0 +1,118 @@
+package dev.usher.runtime.console;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * Prints Log Service entries to standard output, one line each (plus the stack trace of an
+ * entry's exception).
+ *
+ * <p>Framework properties:
+ * <ul>
+ * <li>{@value #LEVEL_PROPERTY}: the least severe level printed ({@code INFO} when unset;
+ * {@code AUDIT}, {@code ERROR}, {@code WARN}, {@code INFO}, {@code DEBUG}, {@code TRACE}).
+ * Entries are only logged at all at the levels the Log Service's {@code LoggerAdmin} lets
+ * through (framework property {@code org.osgi.service.log.admin.loglevel}), so printing
+ * {@code DEBUG} needs both.</li>
+ * <li>{@value #EVENTS_PROPERTY}: {@code true} also prints the bundle, service and framework
+ * events the Log Service records at {@code INFO}; otherwise only those at {@code WARN} or
+ * worse.</li>
+ * </ul>
+ *
+ * <p>On activation it first prints what the Log Service still holds of its history, so what
+ * was logged before this component started is not lost (as far as the history reaches). On
+ * deactivation it prints from the history what the listener has not delivered yet (the Log
+ * Service delivers entries on its own thread), so the last lines of a stopping framework are
+ * not lost either.
+ */
+@Component(service = {}) // no service: it only listens
+public final class ConsoleLog {
+
+    /** Framework property naming the least severe level printed. */
+    public static final String LEVEL_PROPERTY = "usher.log.level";
+
+    /** Framework property that, set to {@code true}, prints the framework's event entries too. */
+    public static final String EVENTS_PROPERTY = "usher.log.events";
+
+    private final LogReaderService reader;
+    private final LogLine format;
+    private final PrintStream out = System.out;
+    /** Sequence numbers of replayed history entries the listener may deliver once more. */
+    private final Set<Long> replayed = new HashSet<>();
+    /** The highest sequence number seen, printed or not. */
+    private long seen = -1;
+    private final LogListener listener = this::logged;
+
+    @Activate
+    public ConsoleLog(BundleContext context, @Reference LogReaderService reader) {
+        this.reader = reader;
+        this.format = LogLine.fromProperties(context.getProperty(LEVEL_PROPERTY),
+                context.getProperty(EVENTS_PROPERTY), this::warn);
+        synchronized (this) {
+            // Listen first, then replay: an entry logged in between is in both, and printed once.
+            reader.addLogListener(listener);
+            for (LogEntry entry : history(reader)) {
+                replayed.add(entry.getSequence());
+                seen = Math.max(seen, entry.getSequence());
+                print(entry);
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        reader.removeLogListener(listener);
+        synchronized (this) {
+            for (LogEntry entry : history(reader)) {
+                if (entry.getSequence() > seen) {
+                    print(entry);
+                }
+            }
+        }
+    }
+
+    private synchronized void logged(LogEntry entry) {
+        if (!replayed.isEmpty() && replayed.remove(entry.getSequence())) {
+            return;
+        }
+        seen = Math.max(seen, entry.getSequence());
+        print(entry);
+    }
+
+    /** The Log Service's history, oldest first. */
+    private static List<LogEntry> history(LogReaderService reader) {
+        List<LogEntry> history = new ArrayList<>();
+        for (var entries = reader.getLog(); entries.hasMoreElements(); ) {
+            history.add(entries.nextElement());
+        }
+        Collections.reverse(history); // getLog() is most recent first
+        return history;
+    }
+
+    private void print(LogEntry entry) {
+        if (format.accepts(entry)) {
+            out.println(format.format(entry));
+            if (entry.getException() != null) {
+                entry.getException().printStackTrace(out);
+            }
+            out.flush();
+        }
+    }
+
+    private void warn(String message) {
+        out.println(message);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.usher.runtime.console;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.osgi.framework.Bundle;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+
+/**
+ * Which log entries the console prints, and the line it prints for one:
+ * {@code 2026-11-23 05:05:12.345 INFO  dev.usher.dispatcher [dev.usher.dispatcher.Server] Serving on ...}
+ * (time, level, bundle symbolic name, logger name when it differs from that, message).
+ */
+final class LogLine {
+
+    /** Prefix of the logger names under which the Log Service records framework events. */
+    static final String EVENTS_PREFIX = "Events.";
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+    private final LogLevel threshold;
+    private final boolean events;
+
+    LogLine(LogLevel threshold, boolean events) {
+        this.threshold = threshold;
+        this.events = events;
+    }
+
+    /**
+     * From the framework properties' values (either may be null); an unknown level is
+     * reported to {@code warnings} and {@code INFO} is used.
+     */
+    static LogLine fromProperties(String level, String events, Consumer<String> warnings) {
+        LogLevel threshold = LogLevel.INFO;
+        if (level != null && !level.isBlank()) {
+            try {
+                threshold = LogLevel.valueOf(level.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                warnings.accept("usher console log: unknown level '" + level + "', printing INFO and above");
+            }
+        }
+        return new LogLine(threshold, Boolean.parseBoolean(events));
+    }
+
+    LogLevel threshold() {
+        return threshold;
+    }
+
+    boolean accepts(LogEntry entry) {
+        LogLevel level = entry.getLogLevel();
+        if (!threshold.implies(level)) {
+            return false;
+        }
+        String name = entry.getLoggerName();
+        return events || name == null || !name.startsWith(EVENTS_PREFIX) || LogLevel.WARN.implies(level);
+    }
+
+    String format(LogEntry entry) {
+        Bundle bundle = entry.getBundle();
+        return line(entry.getTime(), entry.getLogLevel(), bundle == null ? null : bundle.getSymbolicName(),
+                entry.getLoggerName(), entry.getMessage());
+    }
+
+    /** A console line, for entries and for what the console says itself. */
+    static String line(long time, LogLevel level, String bsn, String loggerName, String message) {
+        StringBuilder line = new StringBuilder(160);
+        TIME.formatTo(Instant.ofEpochMilli(time), line);
+        line.append(' ').append(level.name());
+        for (int i = level.name().length(); i < 5; i++) {
+            line.append(' ');
+        }
+        if (bsn != null) {
+            line.append(' ').append(bsn);
+        }
+        if (loggerName != null && !loggerName.isEmpty() && !loggerName.equals(bsn)) {
+            line.append(" [").append(loggerName).append(']');
+        }
+        return line.append(' ').append(message).toString();
+    }
+}
