@@ -65,7 +65,7 @@ final class Connection implements Selectable {
         this.loop = loop;
         this.channel = channel;
         this.parser = new RequestParser(server.parserLimits());
-        this.pending = new OutputQueue(server.outputBuffers());
+        this.pending = new OutputQueue(server.outputBuffers(), server.temporaryDirectory());
         this.lastActivityNanos = loop.now();
     }
 
@@ -254,7 +254,16 @@ final class Connection implements Selectable {
             }
             if (bytes.hasRemaining()) {
                 scheduleFlush = pending.isEmpty();
-                pending.append(bytes);
+                try {
+                    pending.append(bytes, server.adjustments().outbufOverflow());
+                } catch (IOException e) {
+                    server.logger().error("Cannot buffer a response; closing the connection", e);
+                    outputClosed = true;
+                    pending.clear();
+                    bytes.position(bytes.limit());
+                    loop.execute(this::close);
+                    return;
+                }
             }
         }
         if (scheduleFlush) {

@@ -2,24 +2,48 @@ package dev.usher.dispatcher;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 
 import dev.usher.buffers.BufferPool;
 
 /**
- * Response bytes the socket did not take yet, in pooled direct buffers that go back to the pool
- * as soon as they are written. Not thread-safe: its {@link Connection} guards it.
+ * Response bytes the socket did not take yet. Up to a threshold ({@code outbuf_overflow}) they
+ * wait in pooled direct buffers, which go back to the pool as soon as they are written; beyond
+ * it, in a temporary file that the socket is fed from with {@link FileChannel#transferTo} and
+ * that is deleted as soon as it has been sent, or when the queue is cleared. Not thread-safe:
+ * its {@link Connection} guards it.
  */
 final class OutputQueue {
 
-    private final BufferPool pool;
-    /** Buffers ready to be written: position to limit is pending. */
-    private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
-    private long size;
+    /** A stretch of the spill file still to be sent. */
+    private static final class FileRegion {
+        long position;
+        long end;
 
-    OutputQueue(BufferPool pool) {
+        FileRegion(long position, long end) {
+            this.position = position;
+            this.end = end;
+        }
+    }
+
+    private final BufferPool pool;
+    private final Path directory;
+    /** ByteBuffers (position to limit pending) and FileRegions, in order. */
+    private final ArrayDeque<Object> segments = new ArrayDeque<>();
+    private long size;
+    private long inMemory;
+    private FileChannel spill;
+    private Path spillPath;
+    private long spillEnd;
+
+    OutputQueue(BufferPool pool, Path directory) {
         this.pool = pool;
+        this.directory = directory;
     }
 
     boolean isEmpty() {
@@ -31,18 +55,59 @@ final class OutputQueue {
         return size;
     }
 
-    /** Appends the remaining bytes of {@code source}, consuming them. */
-    void append(ByteBuffer source) {
-        size += source.remaining();
-        ByteBuffer tail = buffers.peekLast();
-        if (tail != null && tail.limit() < tail.capacity()) {
+    /** Whether pending bytes wait in a temporary file. */
+    boolean spilled() {
+        return spill != null;
+    }
+
+    /**
+     * Appends the remaining bytes of {@code source}, consuming them: in memory while at most
+     * {@code memoryLimit} bytes are held there, in the temporary file beyond.
+     *
+     * @throws IOException when the temporary file cannot be written
+     */
+    void append(ByteBuffer source, long memoryLimit) throws IOException {
+        int count = source.remaining();
+        if (segments.peekLast() instanceof FileRegion || inMemory + count > memoryLimit) {
+            appendToFile(source);
+        } else {
+            appendToMemory(source);
+            inMemory += count;
+        }
+        size += count;
+    }
+
+    private void appendToMemory(ByteBuffer source) {
+        if (segments.peekLast() instanceof ByteBuffer tail && tail.limit() < tail.capacity()) {
             fill(tail, source);
         }
         while (source.hasRemaining()) {
             ByteBuffer next = pool.acquire();
             next.limit(0);
             fill(next, source);
-            buffers.add(next);
+            segments.add(next);
+        }
+    }
+
+    private void appendToFile(ByteBuffer source) throws IOException {
+        if (spill == null) {
+            spillPath = Files.createTempFile(directory, "usher-out-", ".buf");
+            try {
+                spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                Files.deleteIfExists(spillPath);
+                throw e;
+            }
+            spillEnd = 0;
+        }
+        long start = spillEnd;
+        while (source.hasRemaining()) {
+            spillEnd += spill.write(source, spillEnd);
+        }
+        if (segments.peekLast() instanceof FileRegion tail && tail.end == start) {
+            tail.end = spillEnd;
+        } else {
+            segments.add(new FileRegion(start, spillEnd));
         }
     }
 
@@ -51,30 +116,67 @@ final class OutputQueue {
      *
      * @return how many were written
      */
-    long writeTo(GatheringByteChannel channel, int maxBytes) throws IOException {
+    long writeTo(WritableByteChannel channel, int maxBytes) throws IOException {
         long written = 0;
-        while (!buffers.isEmpty() && written < maxBytes) {
-            ByteBuffer head = buffers.peek();
-            int limit = head.limit();
-            head.limit((int) Math.min(limit, head.position() + (long) maxBytes - written));
-            int n = channel.write(head);
-            head.limit(limit);
+        while (!segments.isEmpty() && written < maxBytes) {
+            Object head = segments.peek();
+            long n;
+            boolean done;
+            if (head instanceof ByteBuffer buffer) {
+                int limit = buffer.limit();
+                buffer.limit((int) Math.min(limit, buffer.position() + (long) maxBytes - written));
+                n = channel.write(buffer);
+                buffer.limit(limit);
+                inMemory -= n;
+                done = !buffer.hasRemaining();
+                if (done) {
+                    pool.release(buffer);
+                }
+            } else {
+                FileRegion region = (FileRegion) head;
+                n = spill.transferTo(region.position, Math.min(region.end - region.position, maxBytes - written),
+                        channel);
+                region.position += n;
+                done = region.position == region.end;
+            }
             written += n;
-            if (head.hasRemaining()) {
+            if (!done) {
                 break;
             }
-            pool.release(buffers.poll());
+            segments.poll();
+            if (head instanceof FileRegion && !(segments.peekLast() instanceof FileRegion)) {
+                deleteSpill();
+            }
         }
         size -= written;
         return written;
     }
 
-    /** Drops everything pending and returns the buffers to the pool. */
+    /** Drops everything pending, returns the buffers to the pool and deletes the file. */
     void clear() {
-        for (ByteBuffer buffer; (buffer = buffers.poll()) != null; ) {
-            pool.release(buffer);
+        for (Object segment; (segment = segments.poll()) != null; ) {
+            if (segment instanceof ByteBuffer buffer) {
+                pool.release(buffer);
+            }
         }
         size = 0;
+        inMemory = 0;
+        deleteSpill();
+    }
+
+    private void deleteSpill() {
+        if (spill == null) {
+            return;
+        }
+        try {
+            spill.close();
+            Files.deleteIfExists(spillPath);
+        } catch (IOException e) {
+            // the file is unlinked or was never there; nothing else holds it
+        } finally {
+            spill = null;
+            spillPath = null;
+        }
     }
 
     /** Copies what fits of {@code source} after the pending bytes of {@code buffer}. */

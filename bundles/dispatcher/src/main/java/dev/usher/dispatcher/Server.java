@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,6 +39,7 @@ final class Server {
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ThreadPoolExecutor pool;
     private final BufferPool outputBuffers = new BufferPool(16 * 1024, 256);
+    private final Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
 
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
@@ -150,6 +152,11 @@ final class Server {
 
     ParserLimits parserLimits() {
         return parserLimits;
+    }
+
+    /** Where request bodies and responses past their memory thresholds are kept. */
+    Path temporaryDirectory() {
+        return temporaryDirectory;
     }
 
     /** The pool of buffers that hold output a socket did not take at once. */

@@ -73,7 +73,12 @@ final class RawClient implements Closeable {
             return new Response(status, headers, body.toByteArray());
         }
         if (headers.containsKey("content-length")) {
-            body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+            int length = Integer.parseInt(headers.get("content-length"));
+            byte[] bytes = in.readNBytes(length);
+            if (bytes.length < length) {
+                throw new IOException("body truncated at " + bytes.length + " of " + length + " bytes");
+            }
+            body.write(bytes);
         } else if ("chunked".equals(headers.get("transfer-encoding"))) {
             for (int size; (size = Integer.parseInt(line(), 16)) > 0; ) {
                 body.write(in.readNBytes(size));

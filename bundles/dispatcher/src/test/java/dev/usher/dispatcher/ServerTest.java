@@ -179,7 +179,7 @@ class ServerTest {
             response.status(204);
         };
         InetSocketAddress address = start(Map.of("inbuf_overflow", "1000"), Map.of("/", collect));
-        byte[] body = new byte[2_000_000];
+        byte[] body = new byte[5_000_000];
         new Random(7).nextBytes(body);
         try (RawClient client = new RawClient(address)) {
             client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").send(body);
@@ -447,9 +447,108 @@ class ServerTest {
         awaitTrue(() -> temporaryFiles() == before, "temporary files deleted");
     }
 
+    @Test
+    void aLargeResponseSpillsToAFileThatIsGoneOnceSent() throws Exception {
+        byte[] block = new byte[1 << 20];
+        new Random(11).nextBytes(block);
+        CountDownLatch written = new CountDownLatch(1);
+        HttpApplication large = (request, response) -> {
+            response.contentLength(20L * block.length);
+            for (int i = 0; i < 20; i++) {
+                response.body().write(block);
+            }
+            response.body().flush();
+            written.countDown();
+        };
+        InetSocketAddress address = start(Map.of("outbuf_high_watermark", String.valueOf(64 << 20)),
+                Map.of("/", large));
+        long before = temporaryFiles();
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(written.await(20, TimeUnit.SECONDS));
+            assertTrue(temporaryFiles() > before || inline(), "20 MB a client has not read went to a file");
+            RawClient.Response r = client.read();
+            assertEquals(20 << 20, r.body().length);
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(block, java.util.Arrays.copyOfRange(r.body(), i << 20, (i + 1) << 20));
+            }
+        }
+        awaitTrue(() -> temporaryFiles() == before, "the spill file deleted once sent");
+    }
+
+    @Test
+    void aClientLeavingMidResponseLeaksNoDescriptorOrFile() throws Exception {
+        byte[] block = new byte[1 << 20];
+        CountDownLatch written = new CountDownLatch(1);
+        HttpApplication large = (request, response) -> {
+            for (int i = 0; i < 20; i++) {
+                response.body().write(block);
+            }
+            response.body().flush();
+            written.countDown();
+        };
+        InetSocketAddress address = start(Map.of("outbuf_high_watermark", String.valueOf(64 << 20)),
+                Map.of("/", large));
+        long files = temporaryFiles();
+        long descriptors = openDescriptors();
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(written.await(20, TimeUnit.SECONDS));
+        }
+        awaitTrue(() -> temporaryFiles() == files, "the spill file deleted when the client left");
+        awaitTrue(() -> openDescriptors() <= descriptors, "the socket and the file closed");
+    }
+
+    @Test
+    void declaredLengthIsEnforced() throws Exception {
+        HttpApplication wrong = (request, response) -> {
+            response.contentLength(5);
+            response.body().write((request.pathInfo().equals("/more") ? "1234567890" : "123")
+                    .getBytes(StandardCharsets.US_ASCII));
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/", wrong));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("GET /more HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals("12345", r.text(), "the excess is not sent");
+            assertTrue(client.closedByServer());
+        }
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /less HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThrows(IOException.class, client::read, "fewer bytes than declared: the connection closes");
+        }
+        assertTrue(log.lines.stream().anyMatch(l -> l.contains("more than its declared 5 bytes")));
+    }
+
+    @Test
+    void noContentAndNotModifiedCarryNoBodyAndKeepTheConnection() throws Exception {
+        HttpApplication status = (request, response) -> {
+            response.status(Integer.parseInt(request.query()));
+            response.body().write("ignored".getBytes(StandardCharsets.US_ASCII));
+        };
+        InetSocketAddress address = start(Map.of(), Map.of("/", status));
+        try (RawClient client = new RawClient(address)) {
+            for (String code : new String[] {"204", "304"}) {
+                RawClient.Response r = client.send("GET /?" + code + " HTTP/1.1\r\nHost: x\r\n\r\n").read();
+                assertEquals(Integer.parseInt(code), r.status());
+                assertNull(r.header("Transfer-Encoding"));
+                assertNull(r.header("Content-Length"));
+            }
+            assertEquals(200, client.send("GET /?200 HTTP/1.1\r\nHost: x\r\n\r\n").read().status(),
+                    "no stray body bytes: the next response parses");
+        }
+    }
+
+    private static long openDescriptors() {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static long temporaryFiles() {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(f -> f.getFileName().toString().matches("usher-.*\\.buf")).count();
+            return files.filter(f -> f.getFileName().toString().startsWith("usher-")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

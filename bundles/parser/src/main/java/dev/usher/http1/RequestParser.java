@@ -79,6 +79,8 @@ public final class RequestParser {
     private RequestHead head;
     private long bodyRemaining;
     private long bodyReceived;
+    /** How many hexadecimal digits the chunk-size line being read starts with. */
+    private int sizeDigits;
     private int trailerBytes;
     private int trailerCount;
     private ByteBuffer body;
@@ -256,12 +258,17 @@ public final class RequestParser {
             }
         }
         scanned = length;
+        // The line ending, or the CR of one still arriving, is no part of a method or target.
+        int end = length;
+        while (end > lineStart && (b[end - 1] == '\r' || b[end - 1] == '\n')) {
+            end--;
+        }
         if (firstSpace < 0) {
-            if (length - lineStart > MAX_METHOD_LENGTH) {
+            if (end - lineStart > MAX_METHOD_LENGTH) {
                 throw fail(501, "Method not implemented");
             }
         } else if (secondSpace < 0) {
-            if (length - firstSpace - 1 > limits.maxTargetLength()) {
+            if (end - firstSpace - 1 > limits.maxTargetLength()) {
                 throw fail(414, "Request-target too long");
             }
         } else if (secondSpace - firstSpace - 1 > limits.maxTargetLength()) {
@@ -508,24 +515,24 @@ public final class RequestParser {
     private boolean readChunkSize(ByteBuffer input) throws InvalidRequestException {
         int lineFeed = appendLine(input, MAX_CHUNK_SIZE_DIGITS + MAX_CHUNK_EXTENSION_LENGTH + 3);
         long size = chunkSizeSoFar();
-        if (lineFeed == OVERFLOW) {
+        int extensionEnd = lineFeed < 0 ? length : lineEndBeforeCrlf();
+        while (lineFeed < 0 && extensionEnd > sizeDigits && lineBytes[extensionEnd - 1] == '\r') {
+            extensionEnd--;
+        }
+        if (lineFeed == OVERFLOW || extensionEnd - sizeDigits > MAX_CHUNK_EXTENSION_LENGTH) {
             throw fail(400, "Chunk extensions too long");
         }
         if (lineFeed < 0) {
             return false;
         }
-        int lineEnd = lineEndBeforeCrlf();
-        int digits = 0;
-        while (digits < lineEnd && Character.digit(lineBytes[digits], 16) >= 0) {
-            digits++;
-        }
-        if (digits == 0) {
+        if (sizeDigits == 0) {
             throw fail(400, "Malformed chunk size");
         }
-        checkChunkExtensions(digits, lineEnd);
+        checkChunkExtensions(sizeDigits, extensionEnd);
         if (size == 0) {
             startLine();
             trailerBytes = 0;
+            trailerCount = 0;
             state = State.TRAILERS;
         } else {
             bodyRemaining = size;
@@ -540,11 +547,13 @@ public final class RequestParser {
      */
     private long chunkSizeSoFar() throws InvalidRequestException {
         long size = 0;
+        sizeDigits = 0;
         for (int i = 0; i < length; i++) {
             int digit = Character.digit(lineBytes[i], 16);
             if (digit < 0) {
                 break;
             }
+            sizeDigits++;
             if (i == MAX_CHUNK_SIZE_DIGITS) {
                 throw fail(413, "Chunk size too large");
             }
