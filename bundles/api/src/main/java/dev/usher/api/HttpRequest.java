@@ -4,7 +4,10 @@ import java.io.InputStream;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** A request as an application sees it: its head, where it was routed, and its body. */
+/**
+ * A request as an application sees it: its head, where it was routed, who sent it, and its
+ * body. The Java counterpart of WSGI's {@code environ}.
+ */
 @ProviderType
 public interface HttpRequest {
 
@@ -20,6 +23,9 @@ public interface HttpRequest {
     /** The percent-decoded path after {@link #scriptName()}; starts with {@code /} or is empty. */
     String pathInfo();
 
+    /** {@link #pathInfo()} as sent, still percent-encoded. */
+    String rawPathInfo();
+
     /** The raw query string after {@code ?}, empty when there is none. */
     String query();
 
@@ -29,9 +35,34 @@ public interface HttpRequest {
     /** The header fields, in the order received. */
     HeaderFields headers();
 
-    /** The body; empty when the request has none. Readable once. */
+    /**
+     * The body; empty when the request has none. Readable once. For a streaming application
+     * (service property {@code usher.streaming=true}) it delivers the bytes as they arrive,
+     * decoded from chunked framing, and blocks until more come.
+     */
     InputStream body();
 
-    /** The length of the body in bytes. */
+    /**
+     * The length of the body in bytes; -1 while unknown (a chunked body still arriving to a
+     * streaming application).
+     */
     long bodyLength();
+
+    /** The client's address: an IP address, or {@code localhost} for a unix socket peer. */
+    String remoteAddress();
+
+    /** The client's port; 0 for a unix socket peer. */
+    int remotePort();
+
+    /** The scheme the client used: {@code http} or {@code https}. */
+    String scheme();
+
+    /** The host the client asked for, without the port. */
+    String host();
+
+    /** The port the client connected to. */
+    int port();
+
+    /** The name of the Usher server that received the request ({@code default} for the default one). */
+    String server();
 }

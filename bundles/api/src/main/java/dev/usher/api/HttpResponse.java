@@ -1,6 +1,8 @@
 package dev.usher.api;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -26,6 +28,16 @@ public interface HttpResponse {
      * @throws IllegalArgumentException for a code outside 200-599
      */
     void status(int code);
+
+    /**
+     * Sets the status code and reason phrase.
+     *
+     * @param code a status from 200 to 599
+     * @param reason the reason phrase: visible characters, spaces and tabs
+     * @throws IllegalStateException once committed
+     * @throws IllegalArgumentException for a code outside 200-599 or a reason with control characters
+     */
+    void status(int code, String reason);
 
     /** The status code set so far; {@code 200} by default. */
     int status();
@@ -54,6 +66,17 @@ public interface HttpResponse {
 
     /** The body. Flushing it commits the response and sends what was written so far. */
     OutputStream body();
+
+    /**
+     * Sends {@code length} bytes of {@code file} from {@code position} as the rest of the body.
+     * The server's I/O thread writes them with {@link FileChannel#transferTo}; they never pass
+     * through the application's thread. The server closes {@code file} once sent, or when the
+     * connection closes first. Without a declared length the response gets one: what was
+     * written so far plus {@code length}.
+     *
+     * @throws IOException when the response cannot take it any more (the connection is gone)
+     */
+    void sendFile(FileChannel file, long position, long length) throws IOException;
 
     /** Whether the head has been handed to the connection. */
     boolean committed();

@@ -2,6 +2,7 @@ package dev.usher.dispatcher;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -27,6 +28,7 @@ final class BufferedResponse implements HttpResponse {
     private final BodyStream body = new BodyStream();
 
     private int status = 200;
+    private String reason;
     private String[] fields = new String[8];
     private int fieldCount;
     private long declaredLength = -1;
@@ -61,6 +63,13 @@ final class BufferedResponse implements HttpResponse {
             throw new IllegalArgumentException("status " + code + " is not from 200 to 599");
         }
         status = code;
+        reason = null;
+    }
+
+    @Override
+    public void status(int code, String reasonPhrase) {
+        status(code);
+        reason = java.util.Objects.requireNonNull(reasonPhrase, "reason");
     }
 
     @Override
@@ -132,6 +141,7 @@ final class BufferedResponse implements HttpResponse {
      */
     void serverError(int code, String text, boolean closeConnection) {
         status = code;
+        reason = null;
         fieldCount = 0;
         declaredLength = -1;
         bufferedLength = 0;
@@ -139,6 +149,40 @@ final class BufferedResponse implements HttpResponse {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         write(bytes, 0, bytes.length);
         close |= closeConnection;
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long length) throws IOException {
+        if (position < 0 || length < 0) {
+            throw new IllegalArgumentException("position " + position + ", length " + length);
+        }
+        if (finished) {
+            throw new IOException("the response is finished");
+        }
+        if (!committed) {
+            if (declaredLength < 0) {
+                declaredLength = bufferedLength + length;
+            }
+            commit(false);
+        }
+        if (!sendsBody || length == 0) {
+            bodySent += length;
+            file.close();
+            return;
+        }
+        if (declaredLength >= 0 && bodySent + length > declaredLength) {
+            problem = "the application sent more than its declared " + declaredLength + " bytes";
+            close = true;
+            length = declaredLength - bodySent;
+        }
+        if (chunked) {
+            writer.chunkHeader(length);
+            writer.file(file, position, length);
+            writer.chunkEnd();
+        } else {
+            writer.file(file, position, length);
+        }
+        bodySent += length;
     }
 
     /** Sends whatever is left; after a failure once committed, ends the connection instead. */
@@ -184,7 +228,7 @@ final class BufferedResponse implements HttpResponse {
         }
         chunked = !bodyless && length < 0 && http11;
         close |= !keepAlive || (!bodyless && length < 0 && !chunked);
-        writer.head(new ResponseHead(status, fields, fieldCount, length, chunked, close));
+        writer.head(new ResponseHead(status, reason, fields, fieldCount, length, chunked, close));
         committed = true;
         sendsBody = !headRequest && !bodyless;
         byte[] held = buffered;

@@ -3,6 +3,7 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ final class Connection implements Selectable {
     private final IoLoop loop;
     private final SocketChannel channel;
     private final RequestParser parser;
+    private final Peer peer;
     private SelectionKey key;
 
     private static final int IDLE = 0;
@@ -65,6 +67,7 @@ final class Connection implements Selectable {
         this.loop = loop;
         this.channel = channel;
         this.parser = new RequestParser(server.parserLimits());
+        this.peer = Peer.of(channel);
         this.pending = new OutputQueue(server.outputBuffers(), server.temporaryDirectory());
         this.lastActivityNanos = loop.now();
     }
@@ -194,7 +197,7 @@ final class Connection implements Selectable {
         batch = new ArrayList<>(4);
         boolean nonblocking = true;
         for (ReceivedRequest request : requests) {
-            server.route(request);
+            server.route(request, peer);
             nonblocking &= request.nonblocking();
         }
         server.execute(new Task(server, this, requests), nonblocking);
@@ -275,9 +278,31 @@ final class Connection implements Selectable {
         }
     }
 
+    /**
+     * Queues {@code length} bytes of {@code file} for the loop to send with
+     * {@link java.nio.channels.FileChannel#transferTo}, after everything sent before; the file is
+     * closed once sent or when the connection closes.
+     *
+     * @throws IOException when the connection is closed already (the file is closed too)
+     */
+    void sendFile(FileChannel file, long position, long length) throws IOException {
+        boolean scheduleFlush;
+        synchronized (this) {
+            if (outputClosed) {
+                file.close();
+                throw new IOException("the connection is closed");
+            }
+            scheduleFlush = pending.isEmpty();
+            pending.appendFile(file, position, length);
+        }
+        if (scheduleFlush) {
+            loop.execute(this::flushPending);
+        }
+    }
+
     private synchronized void awaitDrain(long watermark) {
         boolean interrupted = false;
-        while (pending.size() > watermark && !outputClosed) {
+        while (pending.buffered() > watermark && !outputClosed) {
             waitingForDrain = true;
             try {
                 wait();
@@ -307,7 +332,7 @@ final class Connection implements Selectable {
                 server.socketError("write", e);
                 failed = true;
             }
-            if (waitingForDrain && pending.size() <= server.adjustments().outbufHighWatermark()) {
+            if (waitingForDrain && pending.buffered() <= server.adjustments().outbufHighWatermark()) {
                 waitingForDrain = false;
                 notifyAll();
             }

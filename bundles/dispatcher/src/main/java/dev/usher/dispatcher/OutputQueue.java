@@ -15,17 +15,20 @@ import dev.usher.buffers.BufferPool;
  * Response bytes the socket did not take yet. Up to a threshold ({@code outbuf_overflow}) they
  * wait in pooled direct buffers, which go back to the pool as soon as they are written; beyond
  * it, in a temporary file that the socket is fed from with {@link FileChannel#transferTo} and
- * that is deleted as soon as it has been sent, or when the queue is cleared. Not thread-safe:
- * its {@link Connection} guards it.
+ * that is deleted as soon as it has been sent, or when the queue is cleared. Files an
+ * application sends join the queue as regions, sent the same way and closed once sent. Not
+ * thread-safe: its {@link Connection} guards it.
  */
 final class OutputQueue {
 
-    /** A stretch of the spill file still to be sent. */
+    /** A stretch of a file still to be sent: of the spill file, or of an application's file. */
     private static final class FileRegion {
+        final FileChannel file;
         long position;
         long end;
 
-        FileRegion(long position, long end) {
+        FileRegion(FileChannel file, long position, long end) {
+            this.file = file;
             this.position = position;
             this.end = end;
         }
@@ -37,6 +40,8 @@ final class OutputQueue {
     private final ArrayDeque<Object> segments = new ArrayDeque<>();
     private long size;
     private long inMemory;
+    private long inApplicationFiles;
+    private int spillRegions;
     private FileChannel spill;
     private Path spillPath;
     private long spillEnd;
@@ -55,6 +60,11 @@ final class OutputQueue {
         return size;
     }
 
+    /** How many pending bytes the server holds: all but those of the application's files. */
+    long buffered() {
+        return size - inApplicationFiles;
+    }
+
     /** Whether pending bytes wait in a temporary file. */
     boolean spilled() {
         return spill != null;
@@ -68,7 +78,7 @@ final class OutputQueue {
      */
     void append(ByteBuffer source, long memoryLimit) throws IOException {
         int count = source.remaining();
-        if (segments.peekLast() instanceof FileRegion || inMemory + count > memoryLimit) {
+        if (inMemory + count > memoryLimit) {
             appendToFile(source);
         } else {
             appendToMemory(source);
@@ -104,11 +114,19 @@ final class OutputQueue {
         while (source.hasRemaining()) {
             spillEnd += spill.write(source, spillEnd);
         }
-        if (segments.peekLast() instanceof FileRegion tail && tail.end == start) {
+        if (segments.peekLast() instanceof FileRegion tail && tail.file == spill && tail.end == start) {
             tail.end = spillEnd;
         } else {
-            segments.add(new FileRegion(start, spillEnd));
+            segments.add(new FileRegion(spill, start, spillEnd));
+            spillRegions++;
         }
+    }
+
+    /** Appends {@code length} bytes of {@code file} from {@code position}; closes it once sent. */
+    void appendFile(FileChannel file, long position, long length) {
+        segments.add(new FileRegion(file, position, position + length));
+        size += length;
+        inApplicationFiles += length;
     }
 
     /**
@@ -134,18 +152,24 @@ final class OutputQueue {
                 }
             } else {
                 FileRegion region = (FileRegion) head;
-                n = spill.transferTo(region.position, Math.min(region.end - region.position, maxBytes - written),
-                        channel);
+                n = region.file.transferTo(region.position,
+                        Math.min(region.end - region.position, maxBytes - written), channel);
                 region.position += n;
+                if (region.file != spill) {
+                    inApplicationFiles -= n;
+                }
                 done = region.position == region.end;
+                if (!done && n == 0 && region.position >= region.file.size()) {
+                    throw new IOException("the file to send is shorter than announced");
+                }
             }
             written += n;
             if (!done) {
                 break;
             }
             segments.poll();
-            if (head instanceof FileRegion && !(segments.peekLast() instanceof FileRegion)) {
-                deleteSpill();
+            if (head instanceof FileRegion region) {
+                finished(region);
             }
         }
         size -= written;
@@ -157,11 +181,29 @@ final class OutputQueue {
         for (Object segment; (segment = segments.poll()) != null; ) {
             if (segment instanceof ByteBuffer buffer) {
                 pool.release(buffer);
+            } else {
+                finished((FileRegion) segment);
             }
         }
         size = 0;
         inMemory = 0;
+        inApplicationFiles = 0;
         deleteSpill();
+    }
+
+    /** Lets go of a region sent or dropped: an application's file closes, the spill file goes with its last region. */
+    private void finished(FileRegion region) {
+        if (region.file == spill) {
+            if (--spillRegions == 0) {
+                deleteSpill();
+            }
+        } else {
+            try {
+                region.file.close();
+            } catch (IOException e) {
+                // it was only read from
+            }
+        }
     }
 
     private void deleteSpill() {
@@ -176,6 +218,7 @@ final class OutputQueue {
         } finally {
             spill = null;
             spillPath = null;
+            spillRegions = 0;
         }
     }
 

@@ -1,18 +1,20 @@
 package dev.usher.dispatcher;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /**
- * A request-target split into its decoded path and raw query.
+ * A request-target split into its path, query and (for the absolute form) authority.
  *
- * @param path the percent-decoded path (UTF-8); {@code *} for the asterisk form
+ * @param rawPath the path as sent, percent-encoded; {@code *} for the asterisk form
+ * @param path the percent-decoded path (UTF-8)
  * @param query the raw query, without {@code ?}; empty when there is none
+ * @param authority the authority of an absolute-form target, or null
  */
-record RequestTarget(String path, String query) {
+record RequestTarget(String rawPath, String path, String query, String authority) {
 
     /**
      * Splits and decodes {@code target} in origin-form, absolute-form or asterisk-form.
@@ -23,14 +25,32 @@ record RequestTarget(String path, String query) {
         int question = target.indexOf('?');
         String rawPath = question < 0 ? target : target.substring(0, question);
         String query = question < 0 ? "" : target.substring(question + 1);
+        String authority = null;
         if (!rawPath.startsWith("/") && !rawPath.equals("*")) {
             int scheme = rawPath.indexOf("://");
             if (scheme > 0) {
                 int slash = rawPath.indexOf('/', scheme + 3);
+                authority = rawPath.substring(scheme + 3, slash < 0 ? rawPath.length() : slash);
                 rawPath = slash < 0 ? "/" : rawPath.substring(slash);
             }
         }
-        return new RequestTarget(decode(rawPath), query);
+        return new RequestTarget(rawPath, decode(rawPath), query, authority);
+    }
+
+    /**
+     * The raw form of what follows the first {@code decodedPrefixLength} characters of
+     * {@link #path()}: the raw path info of a request routed through that prefix.
+     */
+    String rawSuffix(int decodedPrefixLength) {
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath.substring(decodedPrefixLength);
+        }
+        int prefixBytes = path.substring(0, decodedPrefixLength).getBytes(StandardCharsets.UTF_8).length;
+        int raw = 0;
+        for (int bytes = 0; bytes < prefixBytes; bytes++) {
+            raw += rawPath.charAt(raw) == '%' ? 3 : 1;
+        }
+        return rawPath.substring(raw);
     }
 
     private static String decode(String raw) {

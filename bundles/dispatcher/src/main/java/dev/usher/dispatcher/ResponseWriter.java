@@ -1,6 +1,8 @@
 package dev.usher.dispatcher;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 import dev.usher.http1.ResponseHead;
@@ -59,9 +61,17 @@ final class ResponseWriter {
         if (length == 0) {
             return;
         }
-        ensure(ResponseHeadEncoder.MAX_CHUNK_HEADER);
-        ResponseHeadEncoder.chunkHeader(length, buffer);
+        chunkHeader(length);
         body(bytes, offset, length);
+        chunkEnd();
+    }
+
+    void chunkHeader(long size) {
+        ensure(ResponseHeadEncoder.MAX_CHUNK_HEADER);
+        ResponseHeadEncoder.chunkHeader(size, buffer);
+    }
+
+    void chunkEnd() {
         ensure(2);
         ResponseHeadEncoder.chunkEnd(buffer);
     }
@@ -75,6 +85,12 @@ final class ResponseWriter {
     void lastChunk() {
         ensure(LAST_CHUNK.length);
         buffer.put(LAST_CHUNK);
+    }
+
+    /** Sends what has been encoded so far, then {@code length} bytes of {@code file}. */
+    void file(FileChannel file, long position, long length) throws IOException {
+        flush();
+        connection.sendFile(file, position, length);
     }
 
     /** Sends what has been encoded so far. */

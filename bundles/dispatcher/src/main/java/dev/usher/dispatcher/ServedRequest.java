@@ -16,16 +16,22 @@ final class ServedRequest implements HttpRequest {
     private final RequestTarget target;
     private final String scriptName;
     private final String pathInfo;
+    private final String rawPathInfo;
+    private final RequestOrigin origin;
+    private final String server;
     private HeaderFields headers;
     private InputStream body;
 
     ServedRequest(MountPoint mount, ReceivedRequest received, RequestTarget target, String scriptName,
-            String pathInfo) {
+            String pathInfo, String rawPathInfo, RequestOrigin origin, String server) {
         this.mount = mount;
         this.received = received;
         this.target = target;
         this.scriptName = scriptName;
         this.pathInfo = pathInfo;
+        this.rawPathInfo = rawPathInfo;
+        this.origin = origin;
+        this.server = server;
     }
 
     /** Where the request was routed. */
@@ -51,6 +57,41 @@ final class ServedRequest implements HttpRequest {
     @Override
     public String pathInfo() {
         return pathInfo;
+    }
+
+    @Override
+    public String rawPathInfo() {
+        return rawPathInfo;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return origin.remoteAddress();
+    }
+
+    @Override
+    public int remotePort() {
+        return origin.remotePort();
+    }
+
+    @Override
+    public String scheme() {
+        return origin.scheme();
+    }
+
+    @Override
+    public String host() {
+        return origin.host();
+    }
+
+    @Override
+    public int port() {
+        return origin.port();
+    }
+
+    @Override
+    public String server() {
+        return server;
     }
 
     @Override

@@ -215,7 +215,7 @@ final class Server {
      * Routes a request, {@code url_prefix} first, then the longest mount prefix, and records the
      * outcome in it; a request-target that cannot be decoded refuses the request.
      */
-    void route(ReceivedRequest received) {
+    void route(ReceivedRequest received, Peer peer) {
         if (!received.routable()) {
             return;
         }
@@ -236,8 +236,11 @@ final class Server {
         }
         Mounts.Route route = mounts.get().resolve(name, path);
         if (route != null) {
-            received.routed(new ServedRequest(route.mount(), received, target, prefix + route.scriptName(),
-                    route.pathInfo()));
+            String scriptName = prefix + route.scriptName();
+            RequestOrigin origin = RequestOrigin.direct(peer, adjustments.urlScheme(), target.authority(),
+                    received.head().field("host"));
+            received.routed(new ServedRequest(route.mount(), received, target, scriptName, route.pathInfo(),
+                    target.rawSuffix(scriptName.length()), origin, name));
         }
     }
 

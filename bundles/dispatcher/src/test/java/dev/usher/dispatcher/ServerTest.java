@@ -546,6 +546,66 @@ class ServerTest {
         }
     }
 
+    @Test
+    void requestKnowsItsPeerHostSchemeAndRawPath() throws Exception {
+        HttpApplication who = (request, response) -> response.body().write((request.remoteAddress() + " "
+                + (request.remotePort() > 0) + " " + request.scheme() + " " + request.host() + " " + request.port()
+                + " " + request.server() + " " + request.pathInfo() + " " + request.rawPathInfo())
+                .getBytes(StandardCharsets.UTF_8));
+        InetSocketAddress address = start(Map.of(), Map.of("/a b", who));
+        try (RawClient client = new RawClient(address)) {
+            assertEquals("127.0.0.1 true http example.com 8081 test /x/y%2Fz /x/y%252Fz", client.send(
+                    "GET /a%20b/x/y%252Fz HTTP/1.1\r\nHost: example.com:8081\r\n\r\n").read().text());
+            assertEquals("127.0.0.1 true http h 80 test /c\u00e9 /c%C3%A9", client.send(
+                    "GET http://h/a%20b/c%C3%A9 HTTP/1.1\r\nHost: ignored\r\n\r\n").read().text());
+            assertEquals("127.0.0.1 true http 127.0.0.1 " + address.getPort() + " test  ",
+                    client.send("GET /a%20b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().text());
+        }
+    }
+
+    @Test
+    void customReasonPhraseIsSent() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", (request, response) -> response.status(299, "Quite Fine")));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(299, client.read().status());
+        }
+    }
+
+    @Test
+    void filesAreSentByTheLoopAndClosed() throws Exception {
+        Path file = Files.createTempFile("usher-test-send", ".bin");
+        byte[] content = new byte[3_000_000];
+        new Random(9).nextBytes(content);
+        Files.write(file, content);
+        java.util.List<java.nio.channels.FileChannel> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpApplication send = (request, response) -> {
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file);
+            opened.add(channel);
+            response.body().write("head:".getBytes(StandardCharsets.US_ASCII));
+            if (request.query().equals("flushed")) {
+                response.body().flush();
+            }
+            response.sendFile(channel, 100, content.length - 100);
+        };
+        try {
+            InetSocketAddress address = start(Map.of(), Map.of("/", send));
+            try (RawClient client = new RawClient(address)) {
+                RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+                assertEquals(String.valueOf(5 + content.length - 100), r.header("Content-Length"));
+                assertArrayEquals(java.util.Arrays.copyOfRange(content, 100, content.length),
+                        java.util.Arrays.copyOfRange(r.body(), 5, r.body().length));
+                RawClient.Response chunked = client.send("GET /?flushed HTTP/1.1\r\nHost: x\r\n\r\n").read();
+                assertEquals("chunked", chunked.header("Transfer-Encoding"));
+                assertEquals(5 + content.length - 100, chunked.body().length);
+            }
+            awaitTrue(() -> opened.size() == 2 && opened.stream().noneMatch(java.nio.channels.FileChannel::isOpen),
+                    "the files were closed once sent");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     private static long temporaryFiles() {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.filter(f -> f.getFileName().toString().startsWith("usher-")).count();

@@ -39,7 +39,7 @@ public final class ResponseHeadEncoder {
      *     control character: nothing of such a head may be sent
      */
     public int size(ResponseHead head) {
-        int size = STATUS_LINES[head.status()].length + serverLine.length + 37 + CRLF.length;
+        int size = statusLineSize(head) + serverLine.length + 37 + CRLF.length;
         String[] fields = head.fields();
         for (int i = 0; i < head.fieldCount(); i++) {
             String name = fields[2 * i];
@@ -62,7 +62,13 @@ public final class ResponseHeadEncoder {
 
     /** Writes {@code head}; {@code out} must have {@link #size} bytes remaining. */
     public void encode(ResponseHead head, ByteBuffer out) {
-        out.put(STATUS_LINES[head.status()]);
+        if (head.reason() == null) {
+            out.put(STATUS_LINES[head.status()]);
+        } else {
+            out.put(STATUS_LINES[head.status()], 0, 13);
+            putLatin1(out, head.reason());
+            out.put(CRLF);
+        }
         out.put(date.fieldLine());
         out.put(serverLine);
         String[] fields = head.fields();
@@ -87,13 +93,13 @@ public final class ResponseHeadEncoder {
     }
 
     /** The most bytes {@link #chunkHeader} writes. */
-    public static final int MAX_CHUNK_HEADER = 10;
+    public static final int MAX_CHUNK_HEADER = 18;
 
     /** Writes the size line of a chunk of {@code size} bytes (more than 0). */
-    public static void chunkHeader(int size, ByteBuffer out) {
-        int digits = (32 - Integer.numberOfLeadingZeros(size) + 3) / 4;
+    public static void chunkHeader(long size, ByteBuffer out) {
+        int digits = (64 - Long.numberOfLeadingZeros(size) + 3) / 4;
         for (int d = digits - 1; d >= 0; d--) {
-            out.put(HEX[(size >>> (4 * d)) & 0xf]);
+            out.put(HEX[(int) (size >>> (4 * d)) & 0xf]);
         }
         out.put(CRLF);
     }
@@ -106,6 +112,20 @@ public final class ResponseHeadEncoder {
     /** The last chunk with no trailer fields: ends a chunked body. */
     public static byte[] lastChunk() {
         return LAST_CHUNK.clone();
+    }
+
+    private static int statusLineSize(ResponseHead head) {
+        String reason = head.reason();
+        if (reason == null) {
+            return STATUS_LINES[head.status()].length;
+        }
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c > 0xff || !Chars.isFieldValue((byte) c)) {
+                throw new IllegalArgumentException("invalid character in reason phrase");
+            }
+        }
+        return 13 + reason.length() + 2;
     }
 
     private static void checkName(String name) {
