@@ -1,10 +1,16 @@
 package dev.usher.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -12,7 +18,12 @@ import java.util.TreeSet;
  * Every setting of one Usher server, parsed and validated: waitress's setting names, meanings
  * and defaults, plus {@code workers} (the number of I/O loops, gunicorn's {@code -w}).
  *
- * @param listen the addresses to listen on: {@code listen}, or else {@code host}:{@code port}
+ * <p>Where waitress is lenient Usher refuses: a boolean that is none of waitress's spellings, a
+ * number out of range or an unknown proxy header is an {@link InvalidSettingException}, not a
+ * silent {@code false} or a failure at the first request.
+ *
+ * @param listen the TCP addresses to listen on: {@code listen}, or else {@code host}:{@code port};
+ *     empty when the server listens on {@code unix_socket} only
  * @param ipv4 whether {@code *} binds IPv4 addresses
  * @param ipv6 whether {@code *} binds IPv6 addresses
  * @param threads application threads
@@ -34,6 +45,25 @@ import java.util.TreeSet;
  * @param urlScheme the scheme applications are told requests came with
  * @param urlPrefix the path prefix every application is mounted below
  * @param channelRequestLookahead pipelined requests read ahead of the one being answered
+ * @param unixSocket the path of a Unix domain socket to listen on as well; empty for none
+ * @param unixSocketPerms the Unix domain socket's file mode, e.g. {@code 0600} (384)
+ * @param trustedProxy the peer whose proxy headers are trusted: empty for none, {@code *} for
+ *     any peer, {@code localhost} for peers on the Unix domain socket, or else an IP address
+ *     (IPv4 dotted quad, or IPv6 in {@link InetAddress#getHostAddress()}'s form, so that it
+ *     equals the peer address Java reports)
+ * @param trustedProxyCount how many proxies in a chain are trusted (the last ones)
+ * @param trustedProxyHeaders the proxy headers trusted from {@code trustedProxy}, lower case:
+ *     {@code forwarded}, or some of {@code x-forwarded-for}, {@code x-forwarded-host},
+ *     {@code x-forwarded-proto}, {@code x-forwarded-port}, {@code x-forwarded-by}; empty when
+ *     there is no trusted proxy
+ * @param clearUntrustedProxyHeaders whether proxy headers that are not trusted are removed
+ *     before an application sees the request
+ * @param logUntrustedProxyHeaders whether removing an untrusted proxy header is logged
+ * @param serverName the server name applications are told when a request names no host
+ * @param asyncoreLoopTimeout seconds an I/O loop waits for events at most (waitress's
+ *     {@code asyncore.loop} timeout)
+ * @param asyncoreUsePoll waitress's switch from {@code select()} to {@code poll()}; Java's
+ *     selectors have no descriptor limit, so it is kept for compatibility only
  */
 public record Adjustments(
         List<ListenAddress> listen,
@@ -57,12 +87,39 @@ public record Adjustments(
         boolean exposeTracebacks,
         String urlScheme,
         String urlPrefix,
-        int channelRequestLookahead) {
+        int channelRequestLookahead,
+        String unixSocket,
+        int unixSocketPerms,
+        String trustedProxy,
+        int trustedProxyCount,
+        Set<String> trustedProxyHeaders,
+        boolean clearUntrustedProxyHeaders,
+        boolean logUntrustedProxyHeaders,
+        String serverName,
+        int asyncoreLoopTimeout,
+        boolean asyncoreUsePoll) {
 
     /** The default host. */
     public static final String DEFAULT_HOST = "0.0.0.0";
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
+    /** The default mode of a Unix domain socket: {@code 0600}. */
+    public static final int DEFAULT_UNIX_SOCKET_PERMS = 0600;
+    /** The default server name, as waitress's {@code waitress.invalid}. */
+    public static final String DEFAULT_SERVER_NAME = "usher.invalid";
+
+    /** {@code trusted_proxy} value that trusts every peer. */
+    public static final String ANY_PROXY = "*";
+    /** {@code trusted_proxy} value that trusts peers on the Unix domain socket. */
+    public static final String LOCALHOST_PROXY = "localhost";
+
+    /** The proxy headers {@code trusted_proxy_headers} may name, lower case. */
+    public static final Set<String> PROXY_HEADERS = Set.of(
+            "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
+            "x-forwarded-by");
+
+    /** The headers trusted from a {@code trusted_proxy} when {@code trusted_proxy_headers} names none. */
+    public static final Set<String> DEFAULT_TRUSTED_PROXY_HEADERS = Set.of("x-forwarded-proto");
 
     /** Properties Config Admin, SCR and FileInstall add themselves: never warned about. */
     private static final Set<String> FRAMEWORK_PROPERTIES = Set.of(
@@ -74,17 +131,33 @@ public record Adjustments(
             "host", "port", "listen", "ipv4", "ipv6", "threads", "workers", "ident", "backlog", "recv_bytes",
             "send_bytes", "inbuf_overflow", "outbuf_overflow", "outbuf_high_watermark", "connection_limit",
             "cleanup_interval", "channel_timeout", "log_socket_errors", "max_request_header_size",
-            "max_request_body_size", "expose_tracebacks", "url_scheme", "url_prefix", "channel_request_lookahead");
+            "max_request_body_size", "expose_tracebacks", "url_scheme", "url_prefix", "channel_request_lookahead",
+            "unix_socket", "unix_socket_perms", "trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers",
+            "clear_untrusted_proxy_headers", "log_untrusted_proxy_headers", "server_name",
+            "asyncore_loop_timeout", "asyncore_use_poll");
 
-    /** Checks invariants that hold whatever the source. */
+    /** Checks invariants that hold whatever the source, and makes the collections immutable. */
     public Adjustments {
         listen = List.copyOf(listen);
-        if (listen.isEmpty()) {
+        Objects.requireNonNull(ident, "ident");
+        Objects.requireNonNull(urlScheme, "urlScheme");
+        Objects.requireNonNull(urlPrefix, "urlPrefix");
+        Objects.requireNonNull(unixSocket, "unixSocket");
+        Objects.requireNonNull(trustedProxy, "trustedProxy");
+        Objects.requireNonNull(serverName, "serverName");
+        trustedProxyHeaders = Collections.unmodifiableSortedSet(new TreeSet<>(trustedProxyHeaders));
+        if (listen.isEmpty() && unixSocket.isEmpty()) {
             throw new IllegalArgumentException("nothing to listen on");
+        }
+        if (unixSocketPerms < 0 || unixSocketPerms > 0777) {
+            throw new IllegalArgumentException("unixSocketPerms " + Integer.toOctalString(unixSocketPerms));
+        }
+        if (!PROXY_HEADERS.containsAll(trustedProxyHeaders)) {
+            throw new IllegalArgumentException("trustedProxyHeaders " + trustedProxyHeaders);
         }
     }
 
-    /** The defaults: waitress's, with {@code ident} {@code usher}. */
+    /** The defaults: waitress's, with {@code ident} {@code usher} and {@code server_name} {@code usher.invalid}. */
     public static Adjustments defaults() {
         try {
             return parse(Map.of());
@@ -102,11 +175,46 @@ public record Adjustments(
      * Parses configuration properties as waitress parses its arguments: strings as well as
      * Config Admin's typed values. Absent properties take their defaults.
      *
+     * <ul>
+     * <li>Booleans: a {@link Boolean}, or {@code t true y yes on 1} / {@code f false n no off 0}
+     *     in any case.
+     * <li>Numbers: an {@link Integer}, {@link Long} (or smaller integral type), or a decimal string.
+     * <li>{@code listen}: {@code host:port}, {@code [v6]:port} or {@code *:port}, separated by
+     *     white space or given as a {@code String[]} or collection. It excludes {@code host} and
+     *     {@code port}.
+     * <li>{@code unix_socket}: a path; empty is the same as absent. With it and without
+     *     {@code host}, {@code port} and {@code listen} the server listens on the Unix domain
+     *     socket only; it cannot be combined with any of them.
+     * <li>{@code unix_socket_perms}: octal, as waitress's {@code int(value, 8)}: {@code "600"},
+     *     {@code "0600"} or {@code "0o600"}. A number is read by its decimal digits as octal too, so
+     *     that {@code Integer 600} means mode {@code 0600} just as the string does; a number with
+     *     a digit 8 or 9 is refused.
+     * <li>{@code trusted_proxy}: an IPv4 or IPv6 literal (brackets allowed), {@code *} or
+     *     {@code localhost}; empty is the same as absent. Host names are refused: they would need
+     *     a lookup and may change.
+     * <li>{@code trusted_proxy_headers}: names separated by white space or commas, or a
+     *     {@code String[]} or collection, in any case. Without them a trusted proxy is trusted for
+     *     {@code x-forwarded-proto} only, as waitress does for backwards compatibility.
+     *     {@code trusted_proxy_count} and a non-empty {@code trusted_proxy_headers} require a
+     *     {@code trusted_proxy}; {@code forwarded} excludes the {@code x-forwarded-*} headers.
+     * </ul>
+     *
      * @throws InvalidSettingException naming the first property that cannot be used
      */
     public static Adjustments parse(Map<String, ?> properties) throws InvalidSettingException {
         Values v = new Values(properties);
         boolean hostOrPort = properties.containsKey("host") || properties.containsKey("port");
+        String unixSocket = parseUnixSocket(v);
+        if (!unixSocket.isEmpty()) {
+            if (hostOrPort) {
+                throw new InvalidSettingException("unix_socket", properties.get("unix_socket"),
+                        "cannot be combined with host or port");
+            }
+            if (properties.containsKey("listen")) {
+                throw new InvalidSettingException("unix_socket", properties.get("unix_socket"),
+                        "cannot be combined with listen");
+            }
+        }
         List<ListenAddress> listen;
         if (properties.containsKey("listen")) {
             if (hostOrPort) {
@@ -114,6 +222,8 @@ public record Adjustments(
                         "cannot be combined with host or port");
             }
             listen = parseListen(properties.get("listen"));
+        } else if (!unixSocket.isEmpty()) {
+            listen = List.of();
         } else {
             String host = v.string("host", DEFAULT_HOST);
             if (host.isBlank()) {
@@ -144,6 +254,32 @@ public record Adjustments(
                 throw new InvalidSettingException("ident", ident, "holds a control character");
             }
         }
+        String serverName = v.string("server_name", DEFAULT_SERVER_NAME);
+        if (serverName.isEmpty()) {
+            throw new InvalidSettingException("server_name", properties.get("server_name"), "must not be empty");
+        }
+        for (int i = 0; i < serverName.length(); i++) {
+            char c = serverName.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                throw new InvalidSettingException("server_name", serverName,
+                        "may hold visible ASCII characters only");
+            }
+        }
+        String trustedProxy = parseTrustedProxy(v);
+        if (trustedProxy.isEmpty() && properties.get("trusted_proxy_count") != null) {
+            throw new InvalidSettingException("trusted_proxy_count", properties.get("trusted_proxy_count"),
+                    "has no meaning without trusted_proxy");
+        }
+        int trustedProxyCount = v.integer("trusted_proxy_count", 1, 1, Integer.MAX_VALUE);
+        Set<String> trustedProxyHeaders = parseTrustedProxyHeaders(properties.get("trusted_proxy_headers"));
+        if (trustedProxyHeaders.isEmpty()) {
+            if (!trustedProxy.isEmpty()) {
+                trustedProxyHeaders = DEFAULT_TRUSTED_PROXY_HEADERS;
+            }
+        } else if (trustedProxy.isEmpty()) {
+            throw new InvalidSettingException("trusted_proxy_headers", properties.get("trusted_proxy_headers"),
+                    "has no meaning without trusted_proxy");
+        }
         return new Adjustments(
                 listen,
                 ipv4,
@@ -166,7 +302,17 @@ public record Adjustments(
                 v.bool("expose_tracebacks", false),
                 urlScheme,
                 urlPrefix,
-                v.integer("channel_request_lookahead", 0, 0, 1024));
+                v.integer("channel_request_lookahead", 0, 0, 1024),
+                unixSocket,
+                parseUnixSocketPerms(properties.get("unix_socket_perms")),
+                trustedProxy,
+                trustedProxyCount,
+                trustedProxyHeaders,
+                v.bool("clear_untrusted_proxy_headers", true),
+                v.bool("log_untrusted_proxy_headers", false),
+                serverName,
+                v.integer("asyncore_loop_timeout", 1, 1, Integer.MAX_VALUE),
+                v.bool("asyncore_use_poll", false));
     }
 
     /** The properties in {@code properties} that are neither settings nor the framework's. */
@@ -181,14 +327,7 @@ public record Adjustments(
     }
 
     private static List<ListenAddress> parseListen(Object value) throws InvalidSettingException {
-        List<String> words = new ArrayList<>();
-        for (String item : Values.strings(value)) {
-            for (String word : item.trim().split("\\s+")) {
-                if (!word.isEmpty()) {
-                    words.add(word);
-                }
-            }
-        }
+        List<String> words = words(value, "\\s+");
         if (words.isEmpty()) {
             throw new InvalidSettingException("listen", value, "names no address");
         }
@@ -229,6 +368,143 @@ public record Adjustments(
         } catch (NumberFormatException e) {
             throw new InvalidSettingException("listen", value, "invalid port in " + word);
         }
+    }
+
+    private static String parseUnixSocket(Values v) throws InvalidSettingException {
+        String path = v.string("unix_socket", "");
+        if (path.isEmpty()) {
+            return path;
+        }
+        try {
+            Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException("unix_socket", path, "not a path: " + e.getReason());
+        }
+        return path;
+    }
+
+    /** Reads a file mode as waitress's {@code int(value, 8)}; see {@link #parse}. */
+    private static int parseUnixSocketPerms(Object value) throws InvalidSettingException {
+        if (value == null) {
+            return DEFAULT_UNIX_SOCKET_PERMS;
+        }
+        String digits;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            digits = value.toString();
+        } else {
+            digits = new Values(Map.of("unix_socket_perms", value)).string("unix_socket_perms", "");
+            if (digits.startsWith("0o") || digits.startsWith("0O")) {
+                digits = digits.substring(2);
+            }
+        }
+        int mode;
+        try {
+            mode = Integer.parseInt(digits, 8);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException("unix_socket_perms", value, "not an octal mode such as 600");
+        }
+        if (mode < 0 || mode > 0777) {
+            throw new InvalidSettingException("unix_socket_perms", value, "must be from 0 to 777 (octal)");
+        }
+        return mode;
+    }
+
+    private static String parseTrustedProxy(Values v) throws InvalidSettingException {
+        String proxy = v.string("trusted_proxy", "");
+        if (proxy.isEmpty() || proxy.equals(ANY_PROXY)) {
+            return proxy;
+        }
+        if (proxy.equalsIgnoreCase(LOCALHOST_PROXY)) {
+            return LOCALHOST_PROXY;
+        }
+        if (ipv4Literal(proxy)) {
+            return proxy;
+        }
+        String ipv6 = ipv6Literal(stripBrackets(proxy));
+        if (ipv6 != null) {
+            return ipv6;
+        }
+        throw new InvalidSettingException("trusted_proxy", proxy, "must be an IP address, * or localhost");
+    }
+
+    /** Whether {@code s} is a dotted quad of decimal numbers 0-255 without leading zeros. */
+    static boolean ipv4Literal(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')) {
+                return false;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The IPv6 literal {@code s} in Java's textual form (an IPv4-mapped address as IPv4), or
+     * {@code null} if {@code s} is not one. Never looks a name up: only hex digits, colons and
+     * dots pass, and with a colon present {@link InetAddress} parses the text as a literal.
+     */
+    static String ipv6Literal(String s) {
+        if (s.indexOf(':') < 0) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                return null;
+            }
+        }
+        if (Character.digit(s.charAt(0), 16) < 0 && s.charAt(0) != ':') {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(s).getHostAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static Set<String> parseTrustedProxyHeaders(Object value) throws InvalidSettingException {
+        if (value == null) {
+            return Set.of();
+        }
+        Set<String> headers = new TreeSet<>();
+        for (String word : words(value, "[\\s,]+")) {
+            String header = word.toLowerCase(Locale.ROOT);
+            if (!PROXY_HEADERS.contains(header)) {
+                throw new InvalidSettingException("trusted_proxy_headers", value,
+                        "unknown header " + word + "; known: " + new TreeSet<>(PROXY_HEADERS));
+            }
+            headers.add(header);
+        }
+        if (headers.contains("forwarded") && headers.size() > 1) {
+            throw new InvalidSettingException("trusted_proxy_headers", value,
+                    "forwarded and the x-forwarded-* headers cannot both be trusted");
+        }
+        return headers;
+    }
+
+    /** The non-empty words of a string, string array or collection, split by {@code separators}. */
+    private static List<String> words(Object value, String separators) {
+        List<String> words = new ArrayList<>();
+        for (String item : Values.strings(value)) {
+            for (String word : item.trim().split(separators)) {
+                if (!word.isEmpty()) {
+                    words.add(word);
+                }
+            }
+        }
+        return words;
     }
 
     private static String stripBrackets(String host) {

@@ -5,21 +5,45 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AdjustmentsTest {
+
+    static Adjustments parse(Object... keysAndValues) throws InvalidSettingException {
+        Map<String, Object> properties = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Adjustments.parse(properties);
+    }
+
+    /** Asserts that the properties are refused, naming {@code property}; returns the error. */
+    static InvalidSettingException refused(String property, Object... keysAndValues) {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> parse(keysAndValues));
+        assertEquals(property, e.property(), e.getMessage());
+        return e;
+    }
 
     @Test
     void defaultsAreWaitresss() {
         Adjustments a = Adjustments.defaults();
         assertEquals(List.of(new ListenAddress("0.0.0.0", 8080)), a.listen());
+        assertTrue(a.ipv4());
+        assertTrue(a.ipv6());
         assertEquals(4, a.threads());
+        assertEquals(Adjustments.defaultWorkers(), a.workers());
         assertEquals("usher", a.ident());
         assertEquals(1024, a.backlog());
         assertEquals(8192, a.recvBytes());
@@ -30,15 +54,148 @@ class AdjustmentsTest {
         assertEquals(100, a.connectionLimit());
         assertEquals(30, a.cleanupInterval());
         assertEquals(120, a.channelTimeout());
+        assertTrue(a.logSocketErrors());
         assertEquals(262144, a.maxRequestHeaderSize());
         assertEquals(1073741824L, a.maxRequestBodySize());
         assertFalse(a.exposeTracebacks());
-        assertTrue(a.logSocketErrors());
         assertEquals("http", a.urlScheme());
         assertEquals("", a.urlPrefix());
         assertEquals(0, a.channelRequestLookahead());
-        assertEquals(Adjustments.defaultWorkers(), a.workers());
+        assertEquals("", a.unixSocket());
+        assertEquals(0600, a.unixSocketPerms());
+        assertEquals(384, a.unixSocketPerms());
+        assertEquals("", a.trustedProxy());
+        assertEquals(1, a.trustedProxyCount());
+        assertEquals(Set.of(), a.trustedProxyHeaders());
+        assertTrue(a.clearUntrustedProxyHeaders());
+        assertFalse(a.logUntrustedProxyHeaders());
+        assertEquals("usher.invalid", a.serverName());
+        assertEquals(1, a.asyncoreLoopTimeout());
+        assertFalse(a.asyncoreUsePoll());
+        assertEquals(a, Adjustments.defaults());
     }
+
+    @Test
+    void recordComponentsKeepTheirOrder() {
+        List<String> names = Stream.of(Adjustments.class.getRecordComponents())
+                .map(c -> c.getName() + ":" + c.getType().getSimpleName()).toList();
+        assertEquals(List.of("listen:List", "ipv4:boolean", "ipv6:boolean", "threads:int", "workers:int",
+                "ident:String", "backlog:int", "recvBytes:int", "sendBytes:int", "inbufOverflow:int",
+                "outbufOverflow:int", "outbufHighWatermark:long", "connectionLimit:int", "cleanupInterval:int",
+                "channelTimeout:int", "logSocketErrors:boolean", "maxRequestHeaderSize:int",
+                "maxRequestBodySize:long", "exposeTracebacks:boolean", "urlScheme:String", "urlPrefix:String",
+                "channelRequestLookahead:int", "unixSocket:String", "unixSocketPerms:int", "trustedProxy:String",
+                "trustedProxyCount:int", "trustedProxyHeaders:Set", "clearUntrustedProxyHeaders:boolean",
+                "logUntrustedProxyHeaders:boolean", "serverName:String", "asyncoreLoopTimeout:int",
+                "asyncoreUsePoll:boolean"), names);
+    }
+
+    // ---- numbers -------------------------------------------------------------------------------
+
+    /** name, accessor, smallest allowed, largest allowed (null: unbounded within the type). */
+    static Stream<Arguments> numbers() {
+        return Stream.of(
+                number("port", a -> (long) a.listen().get(0).port(), 0, 65535L),
+                number("threads", Adjustments::threads, 1, 10_000L),
+                number("workers", Adjustments::workers, 1, 1024L),
+                number("backlog", Adjustments::backlog, 1, null),
+                number("recv_bytes", Adjustments::recvBytes, 1, 64L << 20),
+                number("send_bytes", Adjustments::sendBytes, 1, 64L << 20),
+                number("inbuf_overflow", Adjustments::inbufOverflow, 0, null),
+                number("outbuf_overflow", Adjustments::outbufOverflow, 0, null),
+                number("outbuf_high_watermark", Adjustments::outbufHighWatermark, 1, null),
+                number("connection_limit", Adjustments::connectionLimit, 1, null),
+                number("cleanup_interval", Adjustments::cleanupInterval, 1, null),
+                number("channel_timeout", Adjustments::channelTimeout, 1, null),
+                number("max_request_header_size", Adjustments::maxRequestHeaderSize, 1, null),
+                number("max_request_body_size", Adjustments::maxRequestBodySize, 1, null),
+                number("channel_request_lookahead", Adjustments::channelRequestLookahead, 0, 1024L),
+                number("asyncore_loop_timeout", Adjustments::asyncoreLoopTimeout, 1, null));
+    }
+
+    private static Arguments number(String name, Function<Adjustments, Number> get, long min, Long max) {
+        return Arguments.of(name, get, min, max);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("numbers")
+    void numbersParseFromEveryForm(String name, Function<Adjustments, Number> get, long min, Long max)
+            throws InvalidSettingException {
+        long value = min + 5;
+        assertEquals(value, get.apply(parse(name, Long.toString(value))).longValue());
+        assertEquals(value, get.apply(parse(name, " " + value + " ")).longValue());
+        assertEquals(value, get.apply(parse(name, (int) value)).longValue());
+        assertEquals(value, get.apply(parse(name, value)).longValue());
+        assertEquals(value, get.apply(parse(name, new String[] {Long.toString(value)})).longValue());
+        assertEquals(value, get.apply(parse(name, List.of(value))).longValue());
+        assertEquals(min, get.apply(parse(name, min)).longValue());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("numbers")
+    void numbersOutOfRangeAreRefused(String name, Function<Adjustments, Number> get, long min, Long max)
+            throws InvalidSettingException {
+        refused(name, name, min - 1);
+        refused(name, name, Long.toString(min - 1));
+        if (max != null) {
+            assertEquals(max, get.apply(parse(name, max)).longValue());
+            refused(name, name, max + 1);
+        } else if (get.apply(Adjustments.defaults()) instanceof Integer) {
+            assertEquals(Integer.MAX_VALUE, get.apply(parse(name, Integer.MAX_VALUE)).longValue());
+            refused(name, name, Integer.MAX_VALUE + 1L);
+        } else {
+            assertEquals(Long.MAX_VALUE, get.apply(parse(name, Long.MAX_VALUE)).longValue());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("numbers")
+    void nonNumbersAreRefused(String name, Function<Adjustments, Number> get, long min, Long max) {
+        for (Object bad : List.of("many", "", "1.5", "0x10", "1e3", 2.0d, new String[] {"1", "2"}, List.of())) {
+            refused(name, name, bad);
+        }
+    }
+
+    // ---- booleans ------------------------------------------------------------------------------
+
+    static Stream<Arguments> booleans() {
+        return Stream.of(
+                Arguments.of("ipv4", (Predicate<Adjustments>) Adjustments::ipv4),
+                Arguments.of("ipv6", (Predicate<Adjustments>) Adjustments::ipv6),
+                Arguments.of("log_socket_errors", (Predicate<Adjustments>) Adjustments::logSocketErrors),
+                Arguments.of("expose_tracebacks", (Predicate<Adjustments>) Adjustments::exposeTracebacks),
+                Arguments.of("clear_untrusted_proxy_headers",
+                        (Predicate<Adjustments>) Adjustments::clearUntrustedProxyHeaders),
+                Arguments.of("log_untrusted_proxy_headers",
+                        (Predicate<Adjustments>) Adjustments::logUntrustedProxyHeaders),
+                Arguments.of("asyncore_use_poll", (Predicate<Adjustments>) Adjustments::asyncoreUsePoll));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("booleans")
+    void booleansTakeEverySpelling(String name, Predicate<Adjustments> get) throws InvalidSettingException {
+        for (Object yes : List.of("t", "TRUE", "True", "y", "Yes", "on", "ON", "1", " true ", Boolean.TRUE, 1,
+                new String[] {"yes"})) {
+            assertTrue(get.test(parse(name, yes)), name + "=" + yes);
+        }
+        for (Object no : List.of("f", "FALSE", "False", "n", "No", "off", "Off", "0", Boolean.FALSE, 0)) {
+            // ipv4 and ipv6 cannot both be off: switch the other one on explicitly
+            String other = name.equals("ipv4") ? "ipv6" : "ipv4";
+            assertFalse(get.test(parse(name, no, other, true)), name + "=" + no);
+        }
+        for (Object bad : List.of("maybe", "", "2", "yess", "tru", new String[] {"yes", "no"})) {
+            refused(name, name, bad);
+        }
+    }
+
+    @Test
+    void ipv4AndIpv6CannotBothBeOff() throws InvalidSettingException {
+        refused("ipv6", "ipv4", "false", "ipv6", "no");
+        assertFalse(parse("ipv4", "false").ipv4());
+        assertFalse(parse("ipv6", "false").ipv6());
+    }
+
+    // ---- host, port, listen --------------------------------------------------------------------
 
     @Test
     void hostAndPortMakeOneAddress() throws InvalidSettingException {
@@ -46,6 +203,10 @@ class AdjustmentsTest {
         assertEquals(List.of(new ListenAddress("127.0.0.1", 9090)), a.listen());
         assertEquals(List.of(new ListenAddress("::1", 80)),
                 Adjustments.parse(Map.of("host", "[::1]", "port", 80)).listen());
+        assertEquals(List.of(new ListenAddress("localhost", 8080)), parse("host", "localhost").listen());
+        assertEquals(List.of(new ListenAddress("0.0.0.0", 1)), parse("port", 1).listen());
+        refused("host", "host", "  ");
+        refused("host", "host", new String[] {"a", "b"});
     }
 
     @Test
@@ -56,59 +217,62 @@ class AdjustmentsTest {
         assertTrue(a.listen().get(2).wildcard());
         Adjustments array = Adjustments.parse(Map.of("listen", new String[] {"127.0.0.1:1", "127.0.0.1:2"}));
         assertEquals(2, array.listen().size());
+        assertEquals(List.of(new ListenAddress("::1", 8080), new ListenAddress("a", 3)),
+                parse("listen", List.of("[::1]", "a:3")).listen());
+        assertEquals(List.of(new ListenAddress("*", 0)), parse("listen", "*:0").listen());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1:x", "127.0.0.1:70000", "::1:80", "[::1", "[::1]x", ":80", "   "})
+    @ValueSource(strings = {"127.0.0.1:x", "127.0.0.1:70000", "127.0.0.1:-1", "::1:80", "[::1", "[::1]x", ":80",
+        "   ", ""})
     void refusesMalformedListen(String listen) {
-        InvalidSettingException e = assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("listen", listen)));
-        assertEquals("listen", e.property());
+        refused("listen", "listen", listen);
     }
 
     @Test
     void listenExcludesHostAndPort() {
-        InvalidSettingException e = assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("listen", "127.0.0.1:1", "port", "2")));
-        assertEquals("listen", e.property());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"t", "TRUE", "y", "Yes", "on", "1"})
-    void trueSpellings(String word) throws InvalidSettingException {
-        assertTrue(Adjustments.parse(Map.of("expose_tracebacks", word)).exposeTracebacks());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"f", "False", "n", "no", "OFF", "0"})
-    void falseSpellings(String word) throws InvalidSettingException {
-        assertFalse(Adjustments.parse(Map.of("log_socket_errors", word)).logSocketErrors());
+        refused("listen", "listen", "127.0.0.1:1", "port", "2");
+        refused("listen", "listen", "127.0.0.1:1", "host", "127.0.0.1");
+        refused("listen", "listen", "127.0.0.1:1", "host", "0.0.0.0", "port", 8080);
     }
 
     @Test
-    void typedValuesAreAccepted() throws InvalidSettingException {
-        Adjustments a = Adjustments.parse(Map.of("threads", 7, "expose_tracebacks", Boolean.TRUE,
-                "max_request_body_size", 5L));
-        assertEquals(7, a.threads());
-        assertTrue(a.exposeTracebacks());
-        assertEquals(5L, a.maxRequestBodySize());
+    void listenIsImmutable() {
+        assertThrows(UnsupportedOperationException.class,
+                () -> Adjustments.defaults().listen().add(new ListenAddress("x", 1)));
+    }
+
+    // ---- strings -------------------------------------------------------------------------------
+
+    @Test
+    void identIsTheServerHeader() throws InvalidSettingException {
+        assertEquals("my server/1.0", parse("ident", "my server/1.0").ident());
+        assertEquals("", parse("ident", "").ident());
+        assertEquals("caf\u00e9", parse("ident", "caf\u00e9").ident());
+        refused("ident", "ident", "a\u0001b");
+        refused("ident", "ident", "a\u007fb");
+        refused("ident", "ident", "\u20ac");
+        refused("ident", "ident", new String[] {"a", "b"});
     }
 
     @Test
-    void errorsNameThePropertyAndValue() {
-        InvalidSettingException e = assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("threads", "many")));
-        assertEquals("threads", e.property());
-        assertEquals("many", e.value());
-        assertTrue(e.getMessage().startsWith("threads=many: "));
-        assertEquals("threads", assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("threads", "0"))).property());
-        assertEquals("port", assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("port", "65536"))).property());
-        assertEquals("expose_tracebacks", assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("expose_tracebacks", "maybe"))).property());
-        assertEquals("url_scheme", assertThrows(InvalidSettingException.class,
-                () -> Adjustments.parse(Map.of("url_scheme", "ftp"))).property());
+    void serverNameIsAHostName() throws InvalidSettingException {
+        assertEquals("example.com", parse("server_name", "example.com").serverName());
+        assertEquals("example.com", parse("server_name", " example.com ").serverName());
+        assertEquals("[::1]", parse("server_name", "[::1]").serverName());
+        refused("server_name", "server_name", "");
+        refused("server_name", "server_name", "two words");
+        refused("server_name", "server_name", "tab\there");
+        refused("server_name", "server_name", "caf\u00e9");
+    }
+
+    @Test
+    void urlSchemeIsHttpOrHttps() throws InvalidSettingException {
+        assertEquals("https", parse("url_scheme", "https").urlScheme());
+        assertEquals("https", parse("url_scheme", "HTTPS").urlScheme());
+        assertEquals("http", parse("url_scheme", "http").urlScheme());
+        refused("url_scheme", "url_scheme", "ftp");
+        refused("url_scheme", "url_scheme", "");
     }
 
     @Test
@@ -116,11 +280,60 @@ class AdjustmentsTest {
         assertEquals("/app", Adjustments.parse(Map.of("url_prefix", "app/")).urlPrefix());
         assertEquals("/a/b", Adjustments.parse(Map.of("url_prefix", "//a/b//")).urlPrefix());
         assertEquals("", Adjustments.parse(Map.of("url_prefix", "/")).urlPrefix());
+        assertEquals("", Adjustments.parse(Map.of("url_prefix", "")).urlPrefix());
+        assertEquals("/app", Adjustments.parse(Map.of("url_prefix", " /app ")).urlPrefix());
+    }
+
+    // ---- errors and unknown properties ---------------------------------------------------------
+
+    @Test
+    void errorsNameThePropertyAndValue() {
+        InvalidSettingException e = refused("threads", "threads", "many");
+        assertEquals("many", e.value());
+        assertTrue(e.getMessage().startsWith("threads=many: "));
     }
 
     @Test
     void unknownPropertiesAreReportedButNotFrameworkOnes() {
         assertEquals(Set.of("thread"), Adjustments.unknownProperties(
                 Map.of("thread", "4", "service.pid", "x", "felix.fileinstall.filename", "f", "port", "1")));
+        assertEquals(Set.of("sockets", "shutdown_timeout", "trusted-proxy"), Adjustments.unknownProperties(
+                Map.of("sockets", "x", "shutdown_timeout", "5", "trusted-proxy", "*", "service.factoryPid", "p",
+                        "component.name", "c", "component.id", 1L, "service.bundleLocation", "?")));
+    }
+
+    @Test
+    void everySettingIsAKnownProperty() {
+        Map<String, Object> all = new HashMap<>();
+        for (String name : Adjustments.PROPERTIES) {
+            all.put(name, "x");
+        }
+        assertEquals(Set.of(), Adjustments.unknownProperties(all));
+        assertEquals(34, Adjustments.PROPERTIES.size());
+        assertEquals(Adjustments.class.getRecordComponents().length + 2, Adjustments.PROPERTIES.size(),
+                "every component is one property, but listen is three (host, port, listen)");
+    }
+
+    @Test
+    void theRecordRefusesNothingToListenOn() {
+        Adjustments d = Adjustments.defaults();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Adjustments(List.of(),
+                d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
+                d.inbufOverflow(), d.outbufOverflow(), d.outbufHighWatermark(), d.connectionLimit(),
+                d.cleanupInterval(), d.channelTimeout(), d.logSocketErrors(), d.maxRequestHeaderSize(),
+                d.maxRequestBodySize(), d.exposeTracebacks(), d.urlScheme(), d.urlPrefix(),
+                d.channelRequestLookahead(), "", d.unixSocketPerms(), d.trustedProxy(), d.trustedProxyCount(),
+                d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(), d.logUntrustedProxyHeaders(),
+                d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll()));
+        assertEquals("nothing to listen on", e.getMessage());
+        Adjustments unixOnly = new Adjustments(List.of(),
+                d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
+                d.inbufOverflow(), d.outbufOverflow(), d.outbufHighWatermark(), d.connectionLimit(),
+                d.cleanupInterval(), d.channelTimeout(), d.logSocketErrors(), d.maxRequestHeaderSize(),
+                d.maxRequestBodySize(), d.exposeTracebacks(), d.urlScheme(), d.urlPrefix(),
+                d.channelRequestLookahead(), "/run/usher.sock", d.unixSocketPerms(), d.trustedProxy(),
+                d.trustedProxyCount(), d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(),
+                d.logUntrustedProxyHeaders(), d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll());
+        assertEquals(List.of(), unixOnly.listen());
     }
 }

@@ -28,6 +28,10 @@ import dev.usher.http1.RequestParser;
  * {@code RUNNING} to {@code IDLE}. Only when the loop saw the client send more in the meantime
  * (it then stopped reading and marked the state), when output is pending, or when the
  * connection must close, is the loop called back.
+ *
+ * <p>A request to a streaming application is handed over as soon as its head is parsed; the
+ * loop goes on reading its body into a {@link StreamingBody} while the task runs, and keeps
+ * whatever the client pipelined behind it for when the task is done.
  */
 final class Connection implements Selectable {
 
@@ -54,6 +58,12 @@ final class Connection implements Selectable {
     private long headStartNanos;
     private boolean inputEnded;
     private boolean closed;
+    /** The request whose body a streaming application is reading as it arrives, or null. */
+    private ReceivedRequest streaming;
+    /** Whether the streaming application has fallen behind and the loop stopped reading. */
+    private boolean streamPaused;
+    /** Bytes read but not parsed yet, kept while a task runs; null when none. */
+    private ByteBuffer held;
     /** Written by the loop, and by a task as it ends. */
     private volatile long lastActivityNanos;
 
@@ -88,8 +98,8 @@ final class Connection implements Selectable {
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             flushPending();
         }
-        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded) {
-            if (mayRead()) {
+        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded && held == null) {
+            if (streaming != null ? !streamPaused : mayRead()) {
                 read();
             } else {
                 readPaused = true;
@@ -120,9 +130,14 @@ final class Connection implements Selectable {
         }
         if (count < 0) {
             inputEnded = true;
-            if (!hasPending()) {
+            if (streaming != null) {
+                streaming.streamingBody().fail(new IOException("the client closed the connection before the body ended"));
+                streaming = null;
+            }
+            if (state.get() == IDLE && !hasPending()) {
                 close();
             } else {
+                callMeBack();
                 updateInterest();
             }
             return;
@@ -136,6 +151,15 @@ final class Connection implements Selectable {
             parser.limits(server.parserLimits());
         }
         parse(buffer, adjustments);
+    }
+
+    /** Parses {@code buffer} and hands over what it completes; what may not be parsed yet is held. */
+    private void parse(ByteBuffer buffer, Adjustments adjustments) {
+        frame(buffer, adjustments);
+        if (buffer.hasRemaining() && !lastRequestReceived) {
+            ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());
+            held = rest.put(buffer).flip();
+        }
         if (headStartNanos == 0 && parser.readingHead()) {
             headStartNanos = lastActivityNanos;
         }
@@ -144,25 +168,60 @@ final class Connection implements Selectable {
         }
     }
 
-    private void parse(ByteBuffer buffer, Adjustments adjustments) {
+    /** Whether requests may be framed now: not while a task runs, unless it streams a body being framed. */
+    private boolean mayFrame() {
+        if (streaming != null || state.get() == IDLE) {
+            return true;
+        }
+        // A task runs and what follows must wait for it: have it call the loop back.
+        return !callMeBack();
+    }
+
+    /** Makes a running task end through the loop; false when no task is running any more. */
+    private boolean callMeBack() {
+        return state.get() == RUNNING_LOOP_WAITING || state.compareAndSet(RUNNING, RUNNING_LOOP_WAITING);
+    }
+
+    private void frame(ByteBuffer buffer, Adjustments adjustments) {
         try {
-            while (!lastRequestReceived) {
+            while (!lastRequestReceived && mayFrame()) {
                 switch (parser.next(buffer)) {
                     case NEED_INPUT:
                         return;
                     case HEAD:
                         current = ReceivedRequest.of(parser.head(), adjustments.inbufOverflow());
                         headStartNanos = 0;
+                        server.route(current, peer);
                         if (current.head().expectContinue()) {
                             // after the answers to the requests before it, before its own
                             batch.add(ReceivedRequest.continueFor(current.head()));
                         }
+                        if (current.streams() && current.head().hasBody()) {
+                            streaming = current;
+                            current.stream(new StreamingBody(this::resumeStreaming));
+                            batch.add(current);
+                            // the loop must learn when this task ends: it holds what follows the body
+                            dispatch(true);
+                        }
                         break;
                     case BODY:
-                        current.appendBody(parser.body());
+                        if (current == streaming) {
+                            streamPaused = streaming.streamingBody().offer(parser.body());
+                            if (streamPaused) {
+                                updateInterest();
+                                return;
+                            }
+                        } else {
+                            current.appendBody(parser.body());
+                        }
                         break;
                     case END:
-                        batch.add(current);
+                        if (current == streaming) {
+                            streaming.streamingBody().end();
+                            streaming = null;
+                        } else {
+                            batch.add(current);
+                        }
                         // Nothing after a request that ends the connection may be answered.
                         lastRequestReceived = !current.head().keepAlive();
                         current = null;
@@ -172,24 +231,63 @@ final class Connection implements Selectable {
                 }
             }
         } catch (InvalidRequestException e) {
-            refuse(e.status(), e.getMessage());
+            if (streaming != null) {
+                // its application is answering already: it learns from the body, then the connection ends
+                streaming.streamingBody().fail(new IOException("invalid request body: " + e.getMessage()));
+                streaming = null;
+                current = null;
+                lastRequestReceived = true;
+                callMeBack();
+            } else {
+                refuse(e.status(), e.getMessage());
+            }
         } catch (IOException e) {
             server.logger().error("Cannot buffer a request body", e);
             refuse(500, "The request body could not be buffered");
         }
     }
 
+    /** The streaming application caught up: frame what was held, then read again. Any thread. */
+    private void resumeStreaming() {
+        loop.execute(() -> {
+            if (!streamPaused || closed) {
+                return;
+            }
+            streamPaused = false;
+            ByteBuffer input = held;
+            held = null;
+            if (input != null) {
+                parse(input, server.adjustments());
+            }
+            updateInterest();
+        });
+    }
+
     private void refuse(int status, String message) {
+        if (streaming != null) {
+            streaming.streamingBody().fail(new IOException("the connection closed before the body ended"));
+            streaming = null;
+        }
         if (current != null) {
             current.discard();
             current = null;
         }
+        held = null;
         batch.add(ReceivedRequest.refused(status, message));
         lastRequestReceived = true;
     }
 
     private void dispatch() {
-        state.set(RUNNING);
+        dispatch(false);
+    }
+
+    /** Hands the batch to a task; {@code callBack}: the task must end through the loop. */
+    private void dispatch(boolean callBack) {
+        if (state.get() != IDLE && callMeBack()) {
+            // a streaming request's task runs: these wait for it, in order
+            return;
+        }
+        state.set(callBack ? RUNNING_LOOP_WAITING : RUNNING);
         if (lastRequestReceived) {
             updateInterest();
         }
@@ -197,7 +295,6 @@ final class Connection implements Selectable {
         batch = new ArrayList<>(4);
         boolean nonblocking = true;
         for (ReceivedRequest request : requests) {
-            server.route(request, peer);
             nonblocking &= request.nonblocking();
         }
         server.execute(new Task(server, this, requests), nonblocking);
@@ -221,6 +318,24 @@ final class Connection implements Selectable {
         readPaused = false;
         lastRequestReceived |= close;
         if (closed) {
+            return;
+        }
+        if (streaming != null) {
+            // the application returned without reading the whole body: nothing can follow it
+            streaming.streamingBody().fail(new IOException("the application did not read the body"));
+            streaming = null;
+            current = null;
+            lastRequestReceived = true;
+        }
+        ByteBuffer input = held;
+        held = null;
+        if (input != null && !lastRequestReceived) {
+            parse(input, server.adjustments());
+            if (closed || state.get() != IDLE) {
+                return;
+            }
+        } else if (!batch.isEmpty()) {
+            dispatch();
             return;
         }
         if (!hasPending() && (lastRequestReceived || inputEnded)) {
@@ -357,7 +472,7 @@ final class Connection implements Selectable {
             return;
         }
         boolean output = hasPending();
-        boolean reading = !readPaused && !lastRequestReceived && !inputEnded;
+        boolean reading = !readPaused && !streamPaused && held == null && !lastRequestReceived && !inputEnded;
         key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
     }
 
@@ -374,7 +489,7 @@ final class Connection implements Selectable {
             headStartNanos = 0;
             refuse(408, "The request head did not arrive in time");
             dispatch();
-        } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending())) {
+        } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending() || streaming != null)) {
             close();
         }
     }
@@ -398,10 +513,15 @@ final class Connection implements Selectable {
             pending.clear();
             notifyAll();
         }
+        if (streaming != null) {
+            streaming.streamingBody().fail(new IOException("the connection closed before the body ended"));
+            streaming = null;
+        }
         if (current != null) {
             current.discard();
             current = null;
         }
+        held = null;
         batch.forEach(ReceivedRequest::discard);
         batch.clear();
         server.connectionClosed();

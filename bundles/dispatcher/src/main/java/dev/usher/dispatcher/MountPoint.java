@@ -13,9 +13,10 @@ import dev.usher.api.HttpApplication;
  * @param serviceId its {@code service.id}
  * @param servers the servers it is mounted on; empty for every server
  * @param nonblocking whether it runs on the I/O loop rather than an application thread
+ * @param streaming whether it is called at the head and reads the body as it arrives
  */
 record MountPoint(String prefix, HttpApplication application, int ranking, long serviceId, Set<String> servers,
-        boolean nonblocking) {
+        boolean nonblocking, boolean streaming) {
 
     /** Whether this mount serves on the server named {@code server}. */
     boolean servesOn(String server) {

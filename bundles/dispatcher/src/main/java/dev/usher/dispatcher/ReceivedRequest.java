@@ -20,6 +20,7 @@ final class ReceivedRequest {
     private int refusedStatus;
     private String refusedMessage;
     private OverflowableBuffer body;
+    private StreamingBody streamingBody;
     private ServedRequest served;
 
     private ReceivedRequest(RequestHead head, int refusedStatus, String refusedMessage, int inbufOverflow) {
@@ -76,7 +77,7 @@ final class ReceivedRequest {
 
     /** Whether answering it never blocks: a server-generated answer or a non-blocking application. */
     boolean nonblocking() {
-        return served == null || served.mount().nonblocking();
+        return served == null || (served.mount().nonblocking() && !served.mount().streaming());
     }
 
     /** Whether the connection waits for the application's answer: a routed request. */
@@ -100,11 +101,32 @@ final class ReceivedRequest {
         body.write(bytes);
     }
 
+    /** Hands the body to a streaming application as it arrives, instead of buffering it. */
+    void stream(StreamingBody streamed) {
+        streamingBody = streamed;
+    }
+
+    StreamingBody streamingBody() {
+        return streamingBody;
+    }
+
+    /** Whether it was routed to a streaming application. */
+    boolean streams() {
+        return served != null && served.mount().streaming();
+    }
+
+    /** The body's length; for a streaming body not yet complete, its declared length or -1. */
     long bodyLength() {
+        if (streamingBody != null) {
+            return streamingBody.ended() ? streamingBody.received() : Math.max(-1, head.contentLength());
+        }
         return body == null ? 0 : body.length();
     }
 
     InputStream bodyStream() throws IOException {
+        if (streamingBody != null) {
+            return streamingBody;
+        }
         // A fresh stream each time: an application may close the one it was given.
         return body == null ? InputStream.nullInputStream() : body.inputStream();
     }

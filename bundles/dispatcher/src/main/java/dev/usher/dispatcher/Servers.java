@@ -21,6 +21,7 @@ import org.osgi.service.log.LoggerFactory;
 import dev.usher.api.HttpApplication;
 import dev.usher.api.Mount;
 import dev.usher.api.Nonblocking;
+import dev.usher.api.Streaming;
 import dev.usher.config.ServerSettings;
 
 /**
@@ -141,9 +142,15 @@ public final class Servers {
         int ranking = rankingValue instanceof Integer i ? i : 0;
         long serviceId = properties.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
         Set<String> on = Set.copyOf(strings(properties.get(SERVER_PROPERTY)));
-        boolean nonblocking = Boolean.TRUE.equals(properties.get(Nonblocking.PROPERTY))
-                || "true".equals(properties.get(Nonblocking.PROPERTY));
-        return prefixes.stream().map(p -> new MountPoint(p, application, ranking, serviceId, on, nonblocking)).toList();
+        boolean nonblocking = flag(properties.get(Nonblocking.PROPERTY));
+        boolean streaming = flag(properties.get(Streaming.PROPERTY));
+        return prefixes.stream()
+                .map(p -> new MountPoint(p, application, ranking, serviceId, on, nonblocking, streaming))
+                .toList();
+    }
+
+    private static boolean flag(Object value) {
+        return Boolean.TRUE.equals(value) || "true".equalsIgnoreCase(String.valueOf(value));
     }
 
     private static String describe(HttpApplication application, Map<String, Object> properties) {

@@ -52,7 +52,9 @@ final class Task implements Runnable {
     private boolean answer(ReceivedRequest received, ResponseWriter writer) {
         RequestHead head = received.head();
         if (received.isContinue()) {
+            // at once: the client waits for it before sending the body the next answer reads
             writer.interimContinue();
+            writer.flush();
             return false;
         }
         if (received.isRefused()) {

@@ -18,7 +18,7 @@ class MountsTest {
     private static final HttpApplication C = (q, r) -> { };
 
     private static MountPoint at(String prefix, HttpApplication app, int ranking, long id, String... servers) {
-        return new MountPoint(Mounts.normalise(prefix), app, ranking, id, Set.of(servers), false);
+        return new MountPoint(Mounts.normalise(prefix), app, ranking, id, Set.of(servers), false, false);
     }
 
     @Test

@@ -40,6 +40,8 @@ class ServerTest {
     private final RecordingLogger log = new RecordingLogger();
     private Server server;
     private volatile Mounts mounts = Mounts.EMPTY;
+    /** Mount prefixes whose applications stream request bodies. */
+    private final Set<String> streamingPrefixes = new java.util.HashSet<>();
 
     /** Whether the applications run on the I/O loops; see {@link InlineServerTest}. */
     boolean inline() {
@@ -58,7 +60,7 @@ class ServerTest {
         Map<String, Object> all = new HashMap<>(Map.of("listen", "127.0.0.1:0", "workers", "2"));
         all.putAll(settings);
         List<MountPoint> points = apps.entrySet().stream()
-                .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of(), inline()))
+                .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of(), inline(), streamingPrefixes.contains(e.getKey())))
                 .toList();
         mounts = new Mounts(points);
         server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger);
@@ -604,6 +606,109 @@ class ServerTest {
         } finally {
             Files.delete(file);
         }
+    }
+
+    /** Answers with the body's length and SHA-256, read as it arrives. */
+    private static final HttpApplication DIGEST = (request, response) -> {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        long count = 0;
+        byte[] chunk = new byte[8192];
+        for (int n; (n = request.body().read(chunk)) > 0; ) {
+            sha.update(chunk, 0, n);
+            count += n;
+        }
+        response.body().write((count + " " + java.util.HexFormat.of().formatHex(sha.digest()) + " "
+                + request.bodyLength()).getBytes(StandardCharsets.US_ASCII));
+    };
+
+    private static String digest(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aStreamingApplicationIsCalledBeforeTheBodyHasArrived() throws Exception {
+        CountDownLatch called = new CountDownLatch(1);
+        HttpApplication early = (request, response) -> {
+            called.countDown();
+            DIGEST.handle(request, response);
+        };
+        streamingPrefixes.add("/up");
+        InetSocketAddress address = start(Map.of(), Map.of("/up", early));
+        try (RawClient client = new RawClient(address)) {
+            client.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello");
+            assertTrue(called.await(10, TimeUnit.SECONDS), "called with half the body still to come");
+            assertEquals("10 " + digest("helloworld".getBytes(StandardCharsets.US_ASCII)) + " 10",
+                    client.send("world").read().text());
+        }
+    }
+
+    @Test
+    void chunkedStreamingThenPipelinedRequestsInOrder() throws Exception {
+        streamingPrefixes.add("/up");
+        InetSocketAddress address = start(Map.of(), Map.of("/up", DIGEST, "/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
+                    + "POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
+            assertEquals("GET  /before  0 ", client.read().text());
+            assertEquals("7 " + digest("abcdefg".getBytes(StandardCharsets.US_ASCII)) + " 7", client.read().text());
+            assertEquals("POST  /after  2 ok", client.read().text());
+        }
+    }
+
+    @Test
+    void aSlowStreamingReaderHoldsTheClientBack() throws Exception {
+        byte[] body = new byte[32 << 20];
+        new Random(13).nextBytes(body);
+        long[] mostUnread = {0};
+        HttpApplication slow = (request, response) -> {
+            StreamingBody stream = (StreamingBody) request.body();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            synchronized (stream) {
+                while (!stream.stalledLoop() && System.nanoTime() < deadline) {
+                    stream.wait(10);
+                }
+            }
+            mostUnread[0] = stream.available();
+            DIGEST.handle(request, response);
+        };
+        streamingPrefixes.add("/up");
+        InetSocketAddress address = start(Map.of(), Map.of("/up", slow));
+        try (RawClient client = new RawClient(address)) {
+            Thread writer = new Thread(() -> {
+                try {
+                    client.send("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            .send(body);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            assertEquals(body.length + " " + digest(body) + " " + body.length, client.read().text());
+            writer.join();
+        }
+        assertTrue(mostUnread[0] > 0 && mostUnread[0] <= StreamingBody.BOUND + 8192,
+                "unread body held by the server: " + mostUnread[0]);
+    }
+
+    @Test
+    void aStreamingClientThatLeavesMidBodyFailsTheRead() throws Exception {
+        CountDownLatch failed = new CountDownLatch(1);
+        HttpApplication reader = (request, response) -> {
+            try {
+                request.body().readAllBytes();
+            } catch (IOException expected) {
+                failed.countDown();
+                throw expected;
+            }
+        };
+        streamingPrefixes.add("/up");
+        InetSocketAddress address = start(Map.of(), Map.of("/up", reader));
+        try (RawClient client = new RawClient(address)) {
+            client.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial");
+        }
+        assertTrue(failed.await(10, TimeUnit.SECONDS));
     }
 
     private static long temporaryFiles() {

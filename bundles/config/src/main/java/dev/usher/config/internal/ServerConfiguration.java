@@ -2,6 +2,7 @@ package dev.usher.config.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The metatype of an Usher server's configuration, so the Web Console and Karaf show a form
@@ -16,14 +17,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         factoryPid = ServerConfigurations.PID)
 @interface ServerConfiguration {
 
-    @AttributeDefinition(name = "Host", description = "Address to listen on (with port); ignored when listen is set.")
+    @AttributeDefinition(name = "Host", description = "Host name or IP address to listen on, with port. "
+            + "Excludes listen and unix_socket.")
     String host() default "0.0.0.0";
 
-    @AttributeDefinition(name = "Port", description = "TCP port to listen on (with host).")
+    @AttributeDefinition(name = "Port", description = "TCP port to listen on, with host; 0 for one the system picks. "
+            + "Excludes listen and unix_socket.")
     int port() default 8080;
 
     @AttributeDefinition(name = "Listen", description = "Space-separated host:port, [v6addr]:port or *:port "
-            + "addresses; excludes host and port.", required = false)
+            + "addresses (* binds every address of the enabled families); default 0.0.0.0:8080. "
+            + "Excludes host, port and unix_socket.", required = false)
     String listen();
 
     @AttributeDefinition(name = "IPv4", description = "Bind IPv4 addresses for *.")
@@ -97,4 +101,53 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Request lookahead", description = "Pipelined requests read ahead of the one "
             + "being answered.")
     int channel__request__lookahead() default 0;
+
+    @AttributeDefinition(name = "Unix socket", description = "Path of a Unix domain socket to listen on. "
+            + "Excludes host, port and listen: the server then listens on this socket only.", required = false)
+    String unix__socket();
+
+    @AttributeDefinition(name = "Unix socket permissions", description = "File mode of the Unix domain socket, "
+            + "in octal (600, 0600 or 0o600). A number is read as octal too: 600 means 0600.")
+    String unix__socket__perms() default "600";
+
+    @AttributeDefinition(name = "Trusted proxy", description = "IP address of the peer whose proxy headers "
+            + "are trusted; * trusts every peer (safe only when nothing but your proxies can reach the server); "
+            + "localhost trusts peers on the Unix domain socket.", required = false)
+    String trusted__proxy();
+
+    @AttributeDefinition(name = "Trusted proxy count", description = "How many proxies of a chain are trusted "
+            + "(default 1). Requires trusted_proxy.", required = false)
+    int trusted__proxy__count();
+
+    @AttributeDefinition(name = "Trusted proxy headers", description = "Proxy headers trusted from "
+            + "trusted_proxy: forwarded, or some of the x-forwarded-* headers, separated by spaces or commas. "
+            + "Without any, x-forwarded-proto alone is trusted, as in waitress. Requires trusted_proxy.",
+            required = false, cardinality = 6, options = {
+                @Option(label = "Forwarded", value = "forwarded"),
+                @Option(label = "X-Forwarded-For", value = "x-forwarded-for"),
+                @Option(label = "X-Forwarded-Host", value = "x-forwarded-host"),
+                @Option(label = "X-Forwarded-Proto", value = "x-forwarded-proto"),
+                @Option(label = "X-Forwarded-Port", value = "x-forwarded-port"),
+                @Option(label = "X-Forwarded-By", value = "x-forwarded-by")})
+    String[] trusted__proxy__headers();
+
+    @AttributeDefinition(name = "Clear untrusted proxy headers", description = "Remove the proxy headers "
+            + "(Forwarded, X-Forwarded-*) that are not trusted before an application sees the request.")
+    boolean clear__untrusted__proxy__headers() default true;
+
+    @AttributeDefinition(name = "Log untrusted proxy headers", description = "Log a warning when an untrusted "
+            + "proxy header is removed.")
+    boolean log__untrusted__proxy__headers() default false;
+
+    @AttributeDefinition(name = "Server name", description = "Host name applications are told when a request "
+            + "names none (HTTP/1.0 without Host and no trusted proxy header).")
+    String server__name() default "usher.invalid";
+
+    @AttributeDefinition(name = "Loop timeout", description = "Seconds an I/O loop waits for events at most "
+            + "(waitress's asyncore loop timeout).")
+    int asyncore__loop__timeout() default 1;
+
+    @AttributeDefinition(name = "Use poll", description = "waitress's switch from select() to poll(). Usher's "
+            + "selectors have no descriptor limit; accepted for compatibility.")
+    boolean asyncore__use__poll() default false;
 }
