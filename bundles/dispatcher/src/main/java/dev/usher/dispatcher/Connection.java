@@ -36,7 +36,8 @@ import dev.usher.http1.RequestParser;
 final class Connection implements Selectable {
 
     private final Server server;
-    private final IoLoop loop;
+    /** The loop that owns it; changes only when a retiring loop hands it over. */
+    private volatile IoLoop loop;
     private final SocketChannel channel;
     private final RequestParser parser;
     private final Peer peer;
@@ -492,6 +493,30 @@ final class Connection implements Selectable {
         } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending() || streaming != null)) {
             close();
         }
+    }
+
+    /**
+     * Hands the connection to {@code target} if nothing is in progress on it (no task, no
+     * streaming body, no output pending); otherwise leaves it for a later try. Call on the
+     * current loop's thread.
+     */
+    void moveTo(IoLoop target) {
+        if (closed || state.get() != IDLE || streaming != null || hasPending()) {
+            return;
+        }
+        int ops = key.interestOps();
+        key.cancel();
+        target.execute(() -> {
+            loop = target;
+            if (closed) {
+                return;
+            }
+            try {
+                key = channel.register(target.selector(), ops, this);
+            } catch (ClosedChannelException e) {
+                close();
+            }
+        });
     }
 
     @Override

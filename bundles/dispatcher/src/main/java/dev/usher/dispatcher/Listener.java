@@ -3,17 +3,25 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * A listening socket. It accepts on the I/O loop it is registered with and hands each new
- * connection to the server, which picks the loop that will own it. It stops accepting while the
- * server is at its connection limit: new clients then wait in the backlog.
+ * A listening socket, TCP or unix. It accepts on the I/O loop it is registered with and hands
+ * each new connection to the server, which picks the loop that will own it. It stops accepting
+ * while the server is at its connection limit: new clients then wait in the backlog.
  */
 final class Listener implements Selectable {
 
@@ -21,18 +29,23 @@ final class Listener implements Selectable {
 
     private final Server server;
     private final ServerSocketChannel channel;
-    private final InetSocketAddress address;
+    private final SocketAddress requested;
+    private final SocketAddress bound;
+    private final Path socketFile;
     private IoLoop loop;
     private SelectionKey key;
     private boolean paused;
 
-    private Listener(Server server, ServerSocketChannel channel) throws IOException {
+    private Listener(Server server, ServerSocketChannel channel, SocketAddress requested, Path socketFile)
+            throws IOException {
         this.server = server;
         this.channel = channel;
-        this.address = (InetSocketAddress) channel.getLocalAddress();
+        this.requested = requested;
+        this.bound = channel.getLocalAddress();
+        this.socketFile = socketFile;
     }
 
-    /** Binds {@code address}; the listener accepts once {@link #register}ed. */
+    /** Binds a TCP {@code address}; the listener accepts once {@link #register}ed. */
     static Listener bind(Server server, InetSocketAddress address, int backlog) throws IOException {
         // A socket of the address's own family: 0.0.0.0 binds IPv4 only, as in waitress.
         ServerSocketChannel channel = ServerSocketChannel.open(
@@ -41,16 +54,73 @@ final class Listener implements Selectable {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(address, backlog);
             channel.configureBlocking(false);
-            return new Listener(server, channel);
+            return new Listener(server, channel, address, null);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
+    /**
+     * Binds a unix socket at {@code path} with permissions {@code mode} (e.g. 0600). A stale
+     * socket file there is replaced; any other file is left alone and the bind fails.
+     */
+    static Listener bindUnix(Server server, Path path, int mode, int backlog) throws IOException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(path + " exists and is not a socket");
+            }
+            Files.delete(path);
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(path), backlog);
+            Files.setPosixFilePermissions(path, permissions(mode));
+            channel.configureBlocking(false);
+            return new Listener(server, channel, UnixDomainSocketAddress.of(path), path);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+        };
+        for (int bit = 0; bit < bits.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(bits[bit]);
+            }
+        }
+        return set;
+    }
+
+    /** What was asked for: the address before the system chose a port for port 0. */
+    SocketAddress requested() {
+        return requested;
+    }
+
     /** The address actually bound (with the port the system chose for port 0). */
-    InetSocketAddress address() {
-        return address;
+    SocketAddress address() {
+        return bound;
+    }
+
+    /** Where clients reach it, for the log: {@code http://127.0.0.1:8080} or {@code unix:/path}. */
+    String url() {
+        if (bound instanceof InetSocketAddress inet) {
+            String host = inet.getAddress().getHostAddress();
+            int zone = host.indexOf('%');
+            if (zone >= 0) {
+                host = host.substring(0, zone);
+            }
+            return "http://" + (inet.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return "unix:" + socketFile;
     }
 
     /** Starts accepting on {@code loop}. */
@@ -87,7 +157,7 @@ final class Listener implements Selectable {
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
-                server.socketError("accept on " + address, e);
+                server.socketError("accept on " + url(), e);
                 return;
             }
             if (accepted == null) {
@@ -113,6 +183,9 @@ final class Listener implements Selectable {
         }
         try {
             channel.close();
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
         } catch (IOException ignored) {
             // the socket is gone either way
         }

@@ -1,5 +1,7 @@
 package dev.usher.dispatcher;
 
+import java.util.Set;
+
 /**
  * Where a request came from and what the client addressed, as the application sees it.
  *
@@ -8,16 +10,18 @@ package dev.usher.dispatcher;
  * @param scheme {@code http} or {@code https}
  * @param host the host the client asked for, without port
  * @param port the port the client connected to
+ * @param hiddenFields the proxy fields not believed and hidden from the application
  */
-record RequestOrigin(String remoteAddress, int remotePort, String scheme, String host, int port) {
+record RequestOrigin(String remoteAddress, int remotePort, String scheme, String host, int port,
+        Set<String> hiddenFields) {
 
     /**
      * What a request says of itself on a direct connection: the authority of an absolute-form
-     * target, else the {@code Host} field, else the address connected to.
+     * target, else the {@code Host} field, else {@code serverName} and the port connected to.
      */
-    static RequestOrigin direct(Peer peer, String scheme, String authority, String hostField) {
+    static RequestOrigin direct(Peer peer, String scheme, String authority, String hostField, String serverName) {
         String hostPort = authority != null ? authority : hostField;
-        String host = peer.localAddress();
+        String host = serverName;
         int port = peer.localPort();
         if (hostPort != null && !hostPort.isEmpty()) {
             int colon = hostPort.lastIndexOf(':');
@@ -28,7 +32,13 @@ record RequestOrigin(String remoteAddress, int remotePort, String scheme, String
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new RequestOrigin(peer.remoteAddress(), peer.remotePort(), scheme, host, port);
+        return new RequestOrigin(peer.remoteAddress(), peer.remotePort(), scheme, host, port, Set.of());
+    }
+
+    /** The same origin with {@code fields} hidden. */
+    RequestOrigin hiding(Set<String> fields) {
+        return fields.isEmpty() ? this
+                : new RequestOrigin(remoteAddress, remotePort, scheme, host, port, Set.copyOf(fields));
     }
 
     static int defaultPort(String scheme) {

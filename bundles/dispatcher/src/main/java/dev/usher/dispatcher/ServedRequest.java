@@ -107,21 +107,22 @@ final class ServedRequest implements HttpRequest {
     @Override
     public HeaderFields headers() {
         if (headers == null) {
-            headers = visibleFields(received.head());
+            headers = visibleFields(received.head(), origin.hiddenFields());
         }
         return headers;
     }
 
     /**
      * The fields an application may see: not those whose name holds {@code _}, which could pose
-     * as another once a gateway maps {@code -} to {@code _} (waitress's rule).
+     * as another once a gateway maps {@code -} to {@code _} (waitress's rule), nor the proxy
+     * fields not believed.
      */
-    private static HeaderFields visibleFields(RequestHead head) {
+    private static HeaderFields visibleFields(RequestHead head, java.util.Set<String> hidden) {
         String[] pairs = new String[2 * head.fieldCount()];
         int kept = 0;
         for (int i = 0; i < head.fieldCount(); i++) {
             String name = head.fieldName(i);
-            if (name.indexOf('_') < 0) {
+            if (name.indexOf('_') < 0 && !hidden.contains(name)) {
                 pairs[2 * kept] = name;
                 pairs[2 * kept + 1] = head.fieldValue(i);
                 kept++;

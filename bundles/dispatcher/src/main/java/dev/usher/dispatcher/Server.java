@@ -1,15 +1,10 @@
 package dev.usher.dispatcher;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,7 +16,6 @@ import org.osgi.service.log.Logger;
 
 import dev.usher.buffers.BufferPool;
 import dev.usher.config.Adjustments;
-import dev.usher.config.ListenAddress;
 import dev.usher.http1.ParserLimits;
 import dev.usher.http1.ResponseHeadEncoder;
 
@@ -35,17 +29,17 @@ final class Server {
     private final Supplier<Mounts> mounts;
     private final Logger logger;
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ThreadPoolExecutor pool;
     private final BufferPool outputBuffers = new BufferPool(16 * 1024, 256);
     private final Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private final IoLoops loops;
+    private final Listeners listeners;
 
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
-    private volatile IoLoop[] loops;
-    private List<Listener> listeners = List.of();
+    private volatile TrustedProxies proxies;
     private String encodedIdent;
 
     Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger) {
@@ -56,6 +50,9 @@ final class Server {
         this.pool = new ThreadPoolExecutor(adjustments.threads(), adjustments.threads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
                 task -> new ServerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet()));
+        this.loops = new IoLoops(name, logger, this::time);
+        this.listeners = new Listeners(this, logger);
+        loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
     }
 
     /**
@@ -64,66 +61,47 @@ final class Server {
      * @throws IOException naming the address that could not be bound
      */
     synchronized void start() throws IOException {
-        IoLoop[] started = new IoLoop[adjustments.workers()];
-        for (int i = 0; i < started.length; i++) {
-            started[i] = newLoop(i);
-        }
-        loops = started;
-        List<Listener> bound;
+        loops.resize(adjustments.workers());
         try {
-            bound = bind(adjustments);
+            listeners.update(adjustments, loops.acceptor());
         } catch (IOException | RuntimeException e) {
-            stopLoops();
+            loops.stop();
             pool.shutdownNow();
             throw e;
         }
-        listen(bound);
     }
 
     /**
-     * Applies new settings to the running server: per-request settings from the next request,
-     * new listeners bound before the old ones close, the pool resized in place.
+     * Applies new settings to the running server, keeping every connection: new listeners are
+     * bound before removed ones close, loops and the pool are resized in place, and per-request
+     * settings apply from the next request. If a new address cannot be bound, nothing changes.
      */
     synchronized void apply(Adjustments next) {
-        Adjustments previous = adjustments;
-        if (!next.listen().equals(previous.listen()) || next.ipv4() != previous.ipv4()
-                || next.ipv6() != previous.ipv6() || next.backlog() != previous.backlog()) {
-            List<Listener> bound;
-            try {
-                bound = bind(next);
-            } catch (IOException | RuntimeException e) {
-                logger.error("Server {}: cannot listen on {} ({}); keeping the current settings", name,
-                        next.listen(), e.getMessage());
-                return;
-            }
-            List<Listener> old = listeners;
-            listen(bound);
-            for (Listener listener : old) {
-                listener.closeSoon();
-                logger.info("Stopped serving on http://{}", format(listener.address()));
-            }
+        try {
+            listeners.update(next, loops.acceptor());
+        } catch (IOException | RuntimeException e) {
+            logger.error("Server {}: {}; keeping the current settings", name, e.getMessage());
+            return;
         }
-        if (next.threads() != previous.threads()) {
-            if (next.threads() > pool.getMaximumPoolSize()) {
-                pool.setMaximumPoolSize(next.threads());
-                pool.setCorePoolSize(next.threads());
-            } else {
-                pool.setCorePoolSize(next.threads());
-                pool.setMaximumPoolSize(next.threads());
-            }
+        if (next.threads() > pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(next.threads());
+            pool.setCorePoolSize(next.threads());
+        } else {
+            pool.setCorePoolSize(next.threads());
+            pool.setMaximumPoolSize(next.threads());
         }
         settings(next);
+        loops.resize(next.workers());
+        loops.all().forEach(this::time);
+        // a raised limit lets paused listeners accept again
+        listeners.resume();
         logger.info("Server {}: configuration applied", name);
     }
 
     /** Closes the listeners and every connection, and stops the threads. */
     synchronized void stop() {
-        for (Listener listener : listeners) {
-            listener.closeSoon();
-            logger.info("Stopped serving on http://{}", format(listener.address()));
-        }
-        listeners = List.of();
-        stopLoops();
+        listeners.close();
+        loops.stop();
         pool.shutdown();
         try {
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -136,10 +114,18 @@ final class Server {
     }
 
     /** The addresses listened on, with the ports actually bound. */
-    synchronized List<InetSocketAddress> addresses() {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        listeners.forEach(l -> addresses.add(l.address()));
-        return addresses;
+    List<SocketAddress> addresses() {
+        return listeners.addresses();
+    }
+
+    /** How many I/O loops run; for tests. */
+    int workers() {
+        return loops.size();
+    }
+
+    /** How many application threads the pool may run; for tests. */
+    int threads() {
+        return pool.getMaximumPoolSize();
     }
 
     String name() {
@@ -154,6 +140,14 @@ final class Server {
         return parserLimits;
     }
 
+    ResponseHeadEncoder encoder() {
+        return encoder;
+    }
+
+    Logger logger() {
+        return logger;
+    }
+
     /** Where request bodies and responses past their memory thresholds are kept. */
     Path temporaryDirectory() {
         return temporaryDirectory;
@@ -164,20 +158,14 @@ final class Server {
         return outputBuffers;
     }
 
-    ResponseHeadEncoder encoder() {
-        return encoder;
-    }
-
-    Logger logger() {
-        return logger;
-    }
-
     /** Takes a newly accepted socket: the next loop, round robin, will own it. */
     void adopt(SocketChannel channel) {
         connections.incrementAndGet();
         try {
             channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
         } catch (IOException e) {
             socketError("accept", e);
             try {
@@ -188,8 +176,7 @@ final class Server {
             connectionClosed();
             return;
         }
-        IoLoop[] current = loops;
-        IoLoop loop = current[Math.floorMod(nextLoop.getAndIncrement(), current.length)];
+        IoLoop loop = loops.next();
         if (loop.inLoop()) {
             Connection.open(this, loop, channel);
         } else {
@@ -203,11 +190,7 @@ final class Server {
 
     void connectionClosed() {
         if (connections.decrementAndGet() == adjustments.connectionLimit() - 1) {
-            List<Listener> current;
-            synchronized (this) {
-                current = listeners;
-            }
-            current.forEach(Listener::resume);
+            listeners.resume();
         }
     }
 
@@ -237,8 +220,13 @@ final class Server {
         Mounts.Route route = mounts.get().resolve(name, path);
         if (route != null) {
             String scriptName = prefix + route.scriptName();
-            RequestOrigin origin = RequestOrigin.direct(peer, adjustments.urlScheme(), target.authority(),
-                    received.head().field("host"));
+            RequestOrigin origin;
+            try {
+                origin = proxies.origin(peer, received.head(), target.authority());
+            } catch (IllegalArgumentException e) {
+                received.refuse(400, "Malformed proxy field: " + e.getMessage());
+                return;
+            }
             received.routed(new ServedRequest(route.mount(), received, target, scriptName, route.pathInfo(),
                     target.rawSuffix(scriptName.length()), origin, name));
         }
@@ -262,39 +250,16 @@ final class Server {
     private void settings(Adjustments next) {
         adjustments = next;
         parserLimits = new ParserLimits(next.maxRequestHeaderSize(), next.maxRequestBodySize());
+        proxies = new TrustedProxies(next, logger);
         if (!next.ident().equals(encodedIdent)) {
             encoder = new ResponseHeadEncoder(next.ident());
             encodedIdent = next.ident();
         }
-        IoLoop[] current = loops;
-        if (current != null) {
-            for (IoLoop loop : current) {
-                loop.timing(1000, sweeper(loop));
-            }
-        }
     }
 
-    private IoLoop newLoop(int index) {
-        IoLoop[] slot = new IoLoop[1];
-        IoLoop loop = new IoLoop("usher-" + name + "-io-" + index, t -> replaceLoop(slot[0], t));
-        slot[0] = loop;
-        loop.timing(1000, sweeper(loop));
-        loop.start();
-        return loop;
-    }
-
-    private synchronized void replaceLoop(IoLoop dead, Throwable cause) {
-        logger.error("Server {}: I/O loop {} died; replacing it", name, dead, cause);
-        IoLoop[] current = loops.clone();
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == dead) {
-                current[i] = newLoop(i);
-            }
-        }
-        loops = current;
-        for (Listener listener : listeners) {
-            listener.register(current[0]);
-        }
+    /** Gives {@code loop} the wait of {@code asyncore_loop_timeout} and the idle sweep. */
+    private void time(IoLoop loop) {
+        loop.timing(TimeUnit.SECONDS.toMillis(adjustments.asyncoreLoopTimeout()), sweeper(loop));
     }
 
     /** Closes connections idle longer than {@code channel_timeout}, every {@code cleanup_interval}. */
@@ -308,84 +273,10 @@ final class Server {
             }
             nextSweep[0] = now + TimeUnit.SECONDS.toNanos(a.cleanupInterval());
             long deadline = now - TimeUnit.SECONDS.toNanos(a.channelTimeout());
-            for (Connection c : loop.connections()) {
+            for (Connection c : List.copyOf(loop.connections())) {
                 c.sweep(deadline);
             }
         };
-    }
-
-    private void listen(List<Listener> bound) {
-        IoLoop acceptor = loops[0];
-        for (Listener listener : bound) {
-            listener.register(acceptor);
-            logger.info("Serving on http://{}", format(listener.address()));
-        }
-        listeners = bound;
-    }
-
-    private List<Listener> bind(Adjustments a) throws IOException {
-        List<Listener> bound = new ArrayList<>();
-        try {
-            for (ListenAddress address : a.listen()) {
-                for (InetSocketAddress socketAddress : resolve(address, a)) {
-                    try {
-                        bound.add(Listener.bind(this, socketAddress, a.backlog()));
-                    } catch (IOException e) {
-                        throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
-                    }
-                }
-            }
-            return bound;
-        } catch (IOException | RuntimeException e) {
-            bound.forEach(Listener::close);
-            throw e;
-        }
-    }
-
-    private static List<InetSocketAddress> resolve(ListenAddress address, Adjustments a) throws UnknownHostException {
-        List<InetSocketAddress> resolved = new ArrayList<>();
-        if (address.wildcard()) {
-            // A dual-stack "::" socket takes IPv4 too, so binding both would conflict.
-            String any = a.ipv6() ? "::" : "0.0.0.0";
-            resolved.add(new InetSocketAddress(InetAddress.getByName(any), address.port()));
-            return resolved;
-        }
-        for (InetAddress inet : InetAddress.getAllByName(address.host())) {
-            if ((inet instanceof Inet4Address && a.ipv4()) || (inet instanceof Inet6Address && a.ipv6())) {
-                resolved.add(new InetSocketAddress(inet, address.port()));
-            }
-        }
-        if (resolved.isEmpty()) {
-            throw new UnknownHostException(address.host() + " has no address of an enabled family (ipv4/ipv6)");
-        }
-        return resolved;
-    }
-
-    private static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
-        }
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private void stopLoops() {
-        IoLoop[] current = loops;
-        if (current == null) {
-            return;
-        }
-        for (IoLoop loop : current) {
-            loop.stop();
-        }
-        for (IoLoop loop : current) {
-            try {
-                loop.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     @Override

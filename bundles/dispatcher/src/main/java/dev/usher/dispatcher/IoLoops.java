@@ -1,0 +1,132 @@
+package dev.usher.dispatcher;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.osgi.service.log.Logger;
+
+/**
+ * The I/O loops of one server: new connections go to them round robin. Their number changes
+ * while connections stay open: a loop added takes new connections; a loop removed takes no
+ * more, hands each of its connections to the remaining loops as soon as no task is answering
+ * it, then ends. A loop that dies from an unexpected throwable is replaced.
+ */
+final class IoLoops {
+
+    private final String serverName;
+    private final Logger logger;
+    private final Consumer<IoLoop> timing;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger created = new AtomicInteger();
+    private volatile IoLoop[] loops = new IoLoop[0];
+    private Runnable onReplaced = () -> { };
+
+    /**
+     * @param timing sets a new loop's wait and timer (from the current settings)
+     */
+    IoLoops(String serverName, Logger logger, Consumer<IoLoop> timing) {
+        this.serverName = serverName;
+        this.logger = logger;
+        this.timing = timing;
+    }
+
+    /** Runs when a dead loop has been replaced, e.g. to move the listeners to the new first loop. */
+    void onReplaced(Runnable action) {
+        onReplaced = action;
+    }
+
+    /** The loop that accepts: the first, which is never removed. */
+    IoLoop acceptor() {
+        return loops[0];
+    }
+
+    /** The loop for the next connection, round robin. */
+    IoLoop next() {
+        IoLoop[] current = loops;
+        return current[Math.floorMod(next.getAndIncrement(), current.length)];
+    }
+
+    List<IoLoop> all() {
+        return List.of(loops);
+    }
+
+    int size() {
+        return loops.length;
+    }
+
+    /** Starts or retires loops until there are {@code count}. */
+    synchronized void resize(int count) {
+        IoLoop[] current = loops;
+        if (count > current.length) {
+            IoLoop[] grown = Arrays.copyOf(current, count);
+            for (int i = current.length; i < count; i++) {
+                grown[i] = start();
+            }
+            loops = grown;
+        } else if (count < current.length) {
+            IoLoop[] kept = Arrays.copyOf(current, count);
+            loops = kept;
+            for (int i = count; i < current.length; i++) {
+                retire(current[i], kept);
+            }
+        }
+    }
+
+    /** Stops every loop, closing its connections, and waits for them. */
+    synchronized void stop() {
+        IoLoop[] current = loops;
+        loops = new IoLoop[0];
+        for (IoLoop loop : current) {
+            loop.stop();
+        }
+        for (IoLoop loop : current) {
+            try {
+                loop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private IoLoop start() {
+        IoLoop[] self = new IoLoop[1];
+        IoLoop loop = new IoLoop("usher-" + serverName + "-io-" + created.getAndIncrement(),
+                cause -> replace(self[0], cause));
+        self[0] = loop;
+        timing.accept(loop);
+        loop.start();
+        return loop;
+    }
+
+    private synchronized void replace(IoLoop dead, Throwable cause) {
+        logger.error("Server {}: I/O loop {} died; replacing it", serverName, dead, cause);
+        IoLoop[] current = loops.clone();
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == dead) {
+                current[i] = start();
+            }
+        }
+        loops = current;
+        onReplaced.run();
+    }
+
+    /** Hands {@code loop}'s connections to {@code heirs} as each falls quiet, then ends the loop. */
+    private void retire(IoLoop loop, IoLoop[] heirs) {
+        AtomicInteger heir = new AtomicInteger();
+        Runnable handOver = () -> {
+            List<Connection> connections = loop.connections();
+            for (Connection connection : List.copyOf(connections)) {
+                connection.moveTo(heirs[Math.floorMod(heir.getAndIncrement(), heirs.length)]);
+            }
+            if (loop.connections().isEmpty()) {
+                loop.stop();
+            }
+        };
+        // try at once, then after every wakeup: a connection falls quiet when its task ends
+        loop.timing(TimeUnit.MILLISECONDS.toMillis(100), handOver);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.usher.dispatcher;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.log.Logger;
+
+import dev.usher.config.Adjustments;
+import dev.usher.config.ListenAddress;
+
+/**
+ * The listening sockets of one server. A change of addresses binds the new ones before it
+ * closes the old ones and keeps those that stay, so a reconfiguration never refuses a
+ * connection; if any new address cannot be bound, nothing changes.
+ */
+final class Listeners {
+
+    private final Server server;
+    private final Logger logger;
+    private List<Listener> current = List.of();
+
+    Listeners(Server server, Logger logger) {
+        this.server = server;
+        this.logger = logger;
+    }
+
+    /**
+     * Listens on the addresses {@code settings} name, accepting on {@code acceptor}.
+     *
+     * @throws IOException naming the first address that could not be bound; then nothing changed
+     */
+    synchronized void update(Adjustments settings, IoLoop acceptor) throws IOException {
+        Map<SocketAddress, Listener> kept = new LinkedHashMap<>();
+        for (Listener listener : current) {
+            kept.put(listener.requested(), listener);
+        }
+        List<Listener> next = new ArrayList<>();
+        List<Listener> bound = new ArrayList<>();
+        try {
+            for (SocketAddress address : addresses(settings)) {
+                Listener listener = kept.remove(address);
+                if (listener == null) {
+                    listener = bind(address, settings);
+                    bound.add(listener);
+                }
+                next.add(listener);
+            }
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(Listener::close);
+            throw e;
+        }
+        for (Listener listener : bound) {
+            listener.register(acceptor);
+            logger.info("Serving on {}", listener.url());
+        }
+        for (Listener gone : kept.values()) {
+            gone.closeSoon();
+            logger.info("Stopped serving on {}", gone.url());
+        }
+        current = List.copyOf(next);
+    }
+
+    /** Moves accepting to {@code acceptor}, after the loop that accepted died. */
+    synchronized void reregister(IoLoop acceptor) {
+        current.forEach(listener -> listener.register(acceptor));
+    }
+
+    /** Resumes the listeners paused at the connection limit. */
+    synchronized void resume() {
+        current.forEach(Listener::resume);
+    }
+
+    /** Stops listening. */
+    synchronized void close() {
+        for (Listener listener : current) {
+            listener.closeSoon();
+            logger.info("Stopped serving on {}", listener.url());
+        }
+        current = List.of();
+    }
+
+    /** The addresses bound now. */
+    synchronized List<SocketAddress> addresses() {
+        return current.stream().map(Listener::address).toList();
+    }
+
+    private Listener bind(SocketAddress address, Adjustments settings) throws IOException {
+        try {
+            if (address instanceof UnixDomainSocketAddress unix) {
+                return Listener.bindUnix(server, unix.getPath(), settings.unixSocketPerms(), settings.backlog());
+            }
+            return Listener.bind(server, (InetSocketAddress) address, settings.backlog());
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every socket address {@code settings} ask for, host names resolved. */
+    static List<SocketAddress> addresses(Adjustments settings) throws UnknownHostException {
+        List<SocketAddress> all = new ArrayList<>();
+        for (ListenAddress address : settings.listen()) {
+            all.addAll(resolve(address, settings));
+        }
+        if (!settings.unixSocket().isEmpty()) {
+            all.add(UnixDomainSocketAddress.of(Path.of(settings.unixSocket()).toAbsolutePath()));
+        }
+        return all;
+    }
+
+    private static List<InetSocketAddress> resolve(ListenAddress address, Adjustments a) throws UnknownHostException {
+        List<InetSocketAddress> resolved = new ArrayList<>();
+        if (address.wildcard()) {
+            // A dual-stack "::" socket takes IPv4 too, so binding both would conflict.
+            String any = a.ipv6() ? "::" : "0.0.0.0";
+            resolved.add(new InetSocketAddress(InetAddress.getByName(any), address.port()));
+            return resolved;
+        }
+        for (InetAddress inet : InetAddress.getAllByName(address.host())) {
+            if ((inet instanceof Inet4Address && a.ipv4()) || (inet instanceof Inet6Address && a.ipv6())) {
+                resolved.add(new InetSocketAddress(inet, address.port()));
+            }
+        }
+        if (resolved.isEmpty()) {
+            throw new UnknownHostException(address.host() + " has no address of an enabled family (ipv4/ipv6)");
+        }
+        return resolved;
+    }
+}
