@@ -109,13 +109,18 @@ final class Connection implements Selectable {
         }
     }
 
-    /** False while a task runs (telling it to call the loop back) or output is pending. */
+    /**
+     * Whether to read now: not while output is pending; while a task runs (telling it to call
+     * the loop back) only to frame up to {@code channel_request_lookahead} requests ahead.
+     */
     private boolean mayRead() {
-        int s = state.get();
-        if (s == RUNNING && !state.compareAndSet(RUNNING, RUNNING_LOOP_WAITING)) {
-            s = state.get();
+        if (hasPending()) {
+            return false;
         }
-        return s == IDLE && !hasPending();
+        if (state.get() == IDLE || !callMeBack()) {
+            return true;
+        }
+        return batch.size() < server.adjustments().channelRequestLookahead();
     }
 
     private void read() {
@@ -169,13 +174,15 @@ final class Connection implements Selectable {
         }
     }
 
-    /** Whether requests may be framed now: not while a task runs, unless it streams a body being framed. */
+    /**
+     * Whether requests may be framed now: while a task runs, only the body it streams, or up to
+     * {@code channel_request_lookahead} requests ahead of it (and it must call the loop back).
+     */
     private boolean mayFrame() {
-        if (streaming != null || state.get() == IDLE) {
+        if (streaming != null || state.get() == IDLE || !callMeBack()) {
             return true;
         }
-        // A task runs and what follows must wait for it: have it call the loop back.
-        return !callMeBack();
+        return batch.size() < server.adjustments().channelRequestLookahead();
     }
 
     /** Makes a running task end through the loop; false when no task is running any more. */

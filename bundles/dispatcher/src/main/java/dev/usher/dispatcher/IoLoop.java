@@ -144,7 +144,8 @@ final class IoLoop implements Runnable {
     private void closeAll() {
         runTasks();
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Selectable s) {
+            // a cancelled key belongs to a connection handed to another loop
+            if (key.isValid() && key.attachment() instanceof Selectable s) {
                 s.close();
             }
         }

@@ -95,6 +95,22 @@ final class RawClient implements Closeable {
         return new Response(status, headers, body.toByteArray());
     }
 
+    /** Whether any byte of a response arrives within {@code millis}; consumes nothing. */
+    boolean answersWithin(int millis) throws IOException {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            in.mark(1);
+            int b = in.read();
+            in.reset();
+            return b >= 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
+    }
+
     /** Whether the server closed the connection: the next read sees end of stream. */
     boolean closedByServer() throws IOException {
         return in.read() < 0;

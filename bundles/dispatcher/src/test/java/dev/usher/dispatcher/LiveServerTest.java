@@ -1,0 +1,300 @@
+package dev.usher.dispatcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.usher.api.HttpApplication;
+import dev.usher.config.Adjustments;
+
+/** Settings applied to a running server, over real sockets. */
+class LiveServerTest {
+
+    private final RecordingLogger log = new RecordingLogger();
+    private Server server;
+    private final Map<String, Object> settings = new HashMap<>(Map.of("listen", "127.0.0.1:0", "workers", "1"));
+
+    @TempDir
+    Path dir;
+
+    private static final HttpApplication ORIGIN = (request, response) -> response.body().write((request.remoteAddress()
+            + " " + request.scheme() + " " + request.host() + " " + request.port() + " " + request.headers())
+            .getBytes(StandardCharsets.UTF_8));
+
+    @AfterEach
+    void stop() {
+
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private void start(HttpApplication app) throws Exception {
+        Mounts mounts = new Mounts(List.of(new MountPoint("", app, 0, 1, Set.of(), false, false)));
+        server = new Server("live", Adjustments.parse(settings), () -> mounts, log.logger);
+        server.start();
+    }
+
+    private void change(String... pairs) throws Exception {
+        for (int i = 0; i < pairs.length; i += 2) {
+            settings.put(pairs[i], pairs[i + 1]);
+        }
+        server.apply(Adjustments.parse(settings));
+    }
+
+    private InetSocketAddress tcp() {
+        return server.addresses().stream().filter(InetSocketAddress.class::isInstance)
+                .map(InetSocketAddress.class::cast).findFirst().orElseThrow();
+    }
+
+    private static String get(RawClient client, String path) throws IOException {
+        return client.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").read().text();
+    }
+
+    @Test
+    void workersGrowAndShrinkWhileKeepAliveConnectionsStayUsable() throws Exception {
+        start(ORIGIN);
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                clients.add(new RawClient(tcp()));
+                get(clients.get(i), "/");
+            }
+            change("workers", "3");
+            assertEquals(3, server.workers());
+            for (int i = 0; i < 6; i++) {
+                clients.add(new RawClient(tcp()));
+            }
+            for (RawClient client : clients) {
+                get(client, "/");
+            }
+            change("workers", "1");
+            assertEquals(1, server.workers());
+            for (int round = 0; round < 3; round++) {
+                for (RawClient client : clients) {
+                    assertTrue(get(client, "/").startsWith("127.0.0.1 http x 80"));
+                }
+            }
+        } finally {
+            for (RawClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void threadsResizeInPlace() throws Exception {
+        start(ORIGIN);
+        change("threads", "9");
+        assertEquals(9, server.threads());
+        change("threads", "2");
+        assertEquals(2, server.threads());
+        try (RawClient client = new RawClient(tcp())) {
+            assertTrue(get(client, "/").startsWith("127.0.0.1"));
+        }
+    }
+
+    @Test
+    void unixSocketWithPermissionsIsAddedAndRemoved() throws Exception {
+        Path socket = dir.resolve("usher.sock");
+        settings.remove("listen");
+        settings.put("unix_socket", socket.toString());
+        settings.put("unix_socket_perms", "660");
+        start(ORIGIN);
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertTrue(log.lines.contains("INFO Serving on unix:" + socket));
+        assertTrue(overUnixSocket(socket).startsWith("localhost http x 80"), "a unix peer is localhost");
+        settings.remove("unix_socket");
+        change("listen", "127.0.0.1:0");
+        awaitTrue(() -> !Files.exists(socket));
+        try (RawClient client = new RawClient(tcp())) {
+            assertTrue(get(client, "/").startsWith("127.0.0.1"));
+        }
+    }
+
+    @Test
+    void aStaleSocketFileIsReplacedButARegularFileIsNot() throws Exception {
+        Path stale = dir.resolve("stale.sock");
+        try (var old = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            old.bind(UnixDomainSocketAddress.of(stale));
+        }
+        assertTrue(Files.exists(stale));
+        settings.remove("listen");
+        settings.put("unix_socket", stale.toString());
+        start(ORIGIN);
+        assertTrue(overUnixSocket(stale).startsWith("localhost"));
+        server.stop();
+        Path regular = Files.writeString(dir.resolve("regular"), "keep me");
+        settings.put("unix_socket", regular.toString());
+        server = new Server("live", Adjustments.parse(settings), () -> Mounts.EMPTY, log.logger);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IOException.class, server::start).getMessage()
+                .contains("is not a socket"));
+        server = null;
+        assertEquals("keep me", Files.readString(regular));
+    }
+
+    private static String overUnixSocket(Path socket) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap("GET / HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer in = ByteBuffer.allocate(4096);
+            while (channel.read(in) >= 0) {
+                if (!in.hasRemaining()) {
+                    break;
+                }
+            }
+            String response = new String(in.array(), 0, in.position(), StandardCharsets.UTF_8);
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    @Test
+    void aBindFailureKeepsTheOldListenersAndSettings() throws Exception {
+        start(ORIGIN);
+        InetSocketAddress first = tcp();
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            change("listen", "127.0.0.1:" + taken.getLocalPort(), "ident", "changed");
+        }
+        assertEquals(first, tcp());
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("keeping the current settings")));
+        try (RawClient client = new RawClient(first)) {
+            assertEquals("usher", client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().header("Server"));
+        }
+    }
+
+    @Test
+    void theConnectionLimitPausesAcceptingUntilAConnectionCloses() throws Exception {
+        settings.put("connection_limit", "2");
+        start(ORIGIN);
+        RawClient one = new RawClient(tcp());
+        RawClient two = new RawClient(tcp());
+        get(one, "/");
+        get(two, "/");
+        try (RawClient third = new RawClient(tcp())) {
+            third.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertFalse(third.answersWithin(300), "the third waits in the backlog");
+            one.close();
+            assertTrue(third.read().text().startsWith("127.0.0.1"), "accepted once below the limit");
+        } finally {
+            two.close();
+        }
+    }
+
+    @Test
+    void raisingTheConnectionLimitResumesAccepting() throws Exception {
+        settings.put("connection_limit", "1");
+        start(ORIGIN);
+        try (RawClient one = new RawClient(tcp()); RawClient two = new RawClient(tcp())) {
+            get(one, "/");
+            two.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertFalse(two.answersWithin(300));
+            change("connection_limit", "5");
+            assertTrue(two.read().text().startsWith("127.0.0.1"));
+            assertTrue(get(one, "/").startsWith("127.0.0.1"), "lowering or raising never closes connections");
+        }
+    }
+
+    @Test
+    void idleConnectionsCloseAfterTheChannelTimeout() throws Exception {
+        settings.put("channel_timeout", "1");
+        settings.put("cleanup_interval", "1");
+        start(ORIGIN);
+        try (RawClient client = new RawClient(tcp())) {
+            get(client, "/");
+            long start = System.nanoTime();
+            assertTrue(client.closedByServer());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    @Test
+    void lookaheadFramesPipelinedRequestsWhileOneIsAnswered() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        HttpApplication gate = (request, response) -> {
+            if (request.pathInfo().equals("/wait")) {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            response.body().write(request.pathInfo().getBytes(StandardCharsets.US_ASCII));
+        };
+        settings.put("channel_request_lookahead", "4");
+        start(gate);
+        try (RawClient client = new RawClient(tcp())) {
+            client.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+            client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            release.countDown();
+            assertEquals("/wait", client.read().text());
+            assertEquals("/a", client.read().text());
+            assertEquals("/b", client.read().text());
+        }
+    }
+
+    @Test
+    void trustedProxyFieldsSetTheOriginAndUntrustedOnesAreHidden() throws Exception {
+        settings.put("trusted_proxy", "127.0.0.1");
+        settings.put("trusted_proxy_headers", "x-forwarded-for x-forwarded-proto x-forwarded-host");
+        start(ORIGIN);
+        try (RawClient client = new RawClient(tcp())) {
+            String seen = client.send("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 10.0.0.9, 10.0.0.1\r\n"
+                    + "X-Forwarded-Proto: https\r\nX-Forwarded-Host: example.org\r\nX-Forwarded-Port: 99\r\n\r\n")
+                    .read().text();
+            assertTrue(seen.startsWith("10.0.0.1 https example.org 443 "), seen);
+            assertFalse(seen.contains("x-forwarded-port"), "not among trusted_proxy_headers: hidden");
+            assertTrue(seen.contains("x-forwarded-for"));
+            RawClient.Response bad = client.send("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https, http\r\n\r\n").read();
+            assertEquals(400, bad.status());
+        }
+        change("trusted_proxy", "10.9.9.9", "trusted_proxy_count", "2");
+        try (RawClient client = new RawClient(tcp())) {
+            String seen = client.send("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 10.0.0.9\r\n\r\n").read().text();
+            assertTrue(seen.startsWith("127.0.0.1 http x 80 {host: x}"), "a peer other than the proxy is not believed: " + seen);
+        }
+    }
+
+    @Test
+    void perRequestSettingsApplyFromTheNextRequest() throws Exception {
+        start(ORIGIN);
+        try (RawClient client = new RawClient(tcp())) {
+            get(client, "/");
+            change("max_request_body_size", "10", "url_scheme", "https", "ident", "");
+            RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(null, r.header("Server"));
+            assertTrue(r.text().startsWith("127.0.0.1 https x 443"));
+            assertEquals(413, client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n").read().status());
+        }
+    }
+
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Object monitor = new Object();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            synchronized (monitor) {
+                monitor.wait(20);
+            }
+        }
+    }
+}
