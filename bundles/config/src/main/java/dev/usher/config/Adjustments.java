@@ -64,6 +64,15 @@ import java.util.TreeSet;
  *     {@code asyncore.loop} timeout)
  * @param asyncoreUsePoll waitress's switch from {@code select()} to {@code poll()}; Java's
  *     selectors have no descriptor limit, so it is kept for compatibility only
+ * @param gracefulTimeout seconds a stopping server lets requests in flight finish (gunicorn's
+ *     {@code graceful_timeout})
+ * @param timeout seconds an application call may run before it is logged with its stack and
+ *     interrupted; 0 for never (gunicorn's worker {@code timeout})
+ * @param accessLog where the access log goes: empty for nowhere, {@code log} for the OSGi Log
+ *     Service (logger {@code dev.usher.access}), {@code -} for standard output, else a file
+ * @param accessLogFormat an access log line, in gunicorn's {@code %(h)s} atoms
+ * @param reusePort whether listeners bind with {@code SO_REUSEPORT}, so a second server can
+ *     bind the same addresses and take over
  */
 public record Adjustments(
         List<ListenAddress> listen,
@@ -97,7 +106,16 @@ public record Adjustments(
         boolean logUntrustedProxyHeaders,
         String serverName,
         int asyncoreLoopTimeout,
-        boolean asyncoreUsePoll) {
+        boolean asyncoreUsePoll,
+        int gracefulTimeout,
+        int timeout,
+        String accessLog,
+        String accessLogFormat,
+        boolean reusePort) {
+
+    /** gunicorn's default access log format: the combined log format. */
+    public static final String DEFAULT_ACCESS_LOG_FORMAT =
+            "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
 
     /** The default host. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -134,7 +152,8 @@ public record Adjustments(
             "max_request_body_size", "expose_tracebacks", "url_scheme", "url_prefix", "channel_request_lookahead",
             "unix_socket", "unix_socket_perms", "trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers",
             "clear_untrusted_proxy_headers", "log_untrusted_proxy_headers", "server_name",
-            "asyncore_loop_timeout", "asyncore_use_poll");
+            "asyncore_loop_timeout", "asyncore_use_poll", "graceful_timeout", "timeout", "accesslog",
+            "access_log_format", "reuse_port");
 
     /** Checks invariants that hold whatever the source, and makes the collections immutable. */
     public Adjustments {
@@ -312,7 +331,24 @@ public record Adjustments(
                 v.bool("log_untrusted_proxy_headers", false),
                 serverName,
                 v.integer("asyncore_loop_timeout", 1, 1, Integer.MAX_VALUE),
-                v.bool("asyncore_use_poll", false));
+                v.bool("asyncore_use_poll", false),
+                v.integer("graceful_timeout", 30, 0, Integer.MAX_VALUE),
+                v.integer("timeout", 0, 0, Integer.MAX_VALUE),
+                v.string("accesslog", ""),
+                accessLogFormat(v),
+                v.bool("reuse_port", false));
+    }
+
+    /** The access log format: gunicorn's atoms, each {@code %(name)s} closed. */
+    private static String accessLogFormat(Values v) throws InvalidSettingException {
+        String format = v.string("access_log_format", DEFAULT_ACCESS_LOG_FORMAT);
+        for (int at = format.indexOf("%("); at >= 0; at = format.indexOf("%(", at + 2)) {
+            int close = format.indexOf(")s", at);
+            if (close < 0) {
+                throw new InvalidSettingException("access_log_format", format, "an atom %(... is not closed by )s");
+            }
+        }
+        return format;
     }
 
     /** The properties in {@code properties} that are neither settings nor the framework's. */

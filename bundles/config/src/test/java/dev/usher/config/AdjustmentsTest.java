@@ -72,6 +72,11 @@ class AdjustmentsTest {
         assertEquals("usher.invalid", a.serverName());
         assertEquals(1, a.asyncoreLoopTimeout());
         assertFalse(a.asyncoreUsePoll());
+        assertEquals(30, a.gracefulTimeout());
+        assertEquals(0, a.timeout());
+        assertEquals("", a.accessLog());
+        assertEquals("%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"", a.accessLogFormat());
+        assertFalse(a.reusePort());
         assertEquals(a, Adjustments.defaults());
     }
 
@@ -87,7 +92,8 @@ class AdjustmentsTest {
                 "channelRequestLookahead:int", "unixSocket:String", "unixSocketPerms:int", "trustedProxy:String",
                 "trustedProxyCount:int", "trustedProxyHeaders:Set", "clearUntrustedProxyHeaders:boolean",
                 "logUntrustedProxyHeaders:boolean", "serverName:String", "asyncoreLoopTimeout:int",
-                "asyncoreUsePoll:boolean"), names);
+                "asyncoreUsePoll:boolean", "gracefulTimeout:int", "timeout:int", "accessLog:String",
+                "accessLogFormat:String", "reusePort:boolean"), names);
     }
 
     // ---- numbers -------------------------------------------------------------------------------
@@ -303,13 +309,28 @@ class AdjustmentsTest {
     }
 
     @Test
+    void operationalSettingsParse() throws InvalidSettingException {
+        Adjustments a = Adjustments.parse(Map.of("graceful_timeout", "5", "timeout", 7, "accesslog", "-",
+                "access_log_format", "%(h)s %(L)s", "reuse_port", "yes"));
+        assertEquals(5, a.gracefulTimeout());
+        assertEquals(7, a.timeout());
+        assertEquals("-", a.accessLog());
+        assertEquals("%(h)s %(L)s", a.accessLogFormat());
+        assertTrue(a.reusePort());
+        assertEquals("access_log_format", assertThrows(InvalidSettingException.class,
+                () -> Adjustments.parse(Map.of("access_log_format", "%(h)s %(t"))).property());
+        assertEquals("timeout", assertThrows(InvalidSettingException.class,
+                () -> Adjustments.parse(Map.of("timeout", "-1"))).property());
+    }
+
+    @Test
     void everySettingIsAKnownProperty() {
         Map<String, Object> all = new HashMap<>();
         for (String name : Adjustments.PROPERTIES) {
             all.put(name, "x");
         }
         assertEquals(Set.of(), Adjustments.unknownProperties(all));
-        assertEquals(34, Adjustments.PROPERTIES.size());
+        assertEquals(39, Adjustments.PROPERTIES.size());
         assertEquals(Adjustments.class.getRecordComponents().length + 2, Adjustments.PROPERTIES.size(),
                 "every component is one property, but listen is three (host, port, listen)");
     }
@@ -324,7 +345,8 @@ class AdjustmentsTest {
                 d.maxRequestBodySize(), d.exposeTracebacks(), d.urlScheme(), d.urlPrefix(),
                 d.channelRequestLookahead(), "", d.unixSocketPerms(), d.trustedProxy(), d.trustedProxyCount(),
                 d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(), d.logUntrustedProxyHeaders(),
-                d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll()));
+                d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll(), d.gracefulTimeout(), d.timeout(),
+                d.accessLog(), d.accessLogFormat(), d.reusePort()));
         assertEquals("nothing to listen on", e.getMessage());
         Adjustments unixOnly = new Adjustments(List.of(),
                 d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
@@ -333,7 +355,8 @@ class AdjustmentsTest {
                 d.maxRequestBodySize(), d.exposeTracebacks(), d.urlScheme(), d.urlPrefix(),
                 d.channelRequestLookahead(), "/run/usher.sock", d.unixSocketPerms(), d.trustedProxy(),
                 d.trustedProxyCount(), d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(),
-                d.logUntrustedProxyHeaders(), d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll());
+                d.logUntrustedProxyHeaders(), d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll(),
+                d.gracefulTimeout(), d.timeout(), d.accessLog(), d.accessLogFormat(), d.reusePort());
         assertEquals(List.of(), unixOnly.listen());
     }
 }

@@ -4,6 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
+import dev.usher.config.Adjustments;
+
 /**
  * The metatype of an Usher server's configuration, so the Web Console and Karaf show a form
  * and document every property. Method names map to waitress's property names: a double
@@ -150,4 +152,25 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Use poll", description = "waitress's switch from select() to poll(). Usher's "
             + "selectors have no descriptor limit; accepted for compatibility.")
     boolean asyncore__use__poll() default false;
+
+    @AttributeDefinition(name = "Graceful timeout", description = "Seconds a stopping server lets requests "
+            + "in flight finish.")
+    int graceful__timeout() default 30;
+
+    @AttributeDefinition(name = "Timeout", description = "Seconds an application call may run before it is "
+            + "logged with its stack and interrupted; 0 for never.")
+    int timeout() default 0;
+
+    @AttributeDefinition(name = "Access log", description = "Where the access log goes: empty for nowhere, "
+            + "'log' for the Log Service, '-' for standard output, else a file.", required = false)
+    String accesslog() default "";
+
+    @AttributeDefinition(name = "Access log format", description = "gunicorn's atoms: %(h)s remote address, "
+            + "%(t)s time, %(r)s request line, %(s)s status, %(b)s length, %(f)s referer, %(a)s user agent, "
+            + "%(L)s request time in seconds, %(D)s in microseconds, ...")
+    String access__log__format() default Adjustments.DEFAULT_ACCESS_LOG_FORMAT;
+
+    @AttributeDefinition(name = "Reuse port", description = "Bind with SO_REUSEPORT so a new server can take "
+            + "over the addresses without a gap.")
+    boolean reuse__port() default false;
 }
