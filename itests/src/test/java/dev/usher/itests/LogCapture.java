@@ -37,10 +37,24 @@ final class LogCapture implements LogListener {
     }
 
     /** Waits until a message containing {@code text} has been logged since this listener was added. */
-    synchronized String await(String text, Duration timeout) throws InterruptedException {
+    String await(String text, Duration timeout) throws InterruptedException {
+        return awaitSince(0, text, timeout);
+    }
+
+    /**
+     * A position in the log: pass it to {@link #awaitSince} or {@link #since} to look only at
+     * what was logged after it (e.g. after a configuration update).
+     */
+    synchronized int mark() {
+        return messages.size();
+    }
+
+    /** Waits until a message containing {@code text} has been logged after {@code mark}. */
+    synchronized String awaitSince(int mark, String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (String message : messages) {
+            for (int i = mark; i < messages.size(); i++) {
+                String message = messages.get(i);
                 if (message != null && message.contains(text)) {
                     return message;
                 }
@@ -48,9 +62,21 @@ final class LogCapture implements LogListener {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError("no log message containing '" + text + "' within " + timeout.toMillis()
-                        + " ms; logged: " + messages);
+                        + " ms; logged since: " + messages.subList(Math.min(mark, messages.size()), messages.size()));
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+    }
+
+    /** The messages logged after {@code mark} that contain {@code text}. */
+    synchronized List<String> since(int mark, String text) {
+        List<String> found = new ArrayList<>();
+        for (int i = mark; i < messages.size(); i++) {
+            String message = messages.get(i);
+            if (message != null && message.contains(text)) {
+                found.add(message);
+            }
+        }
+        return found;
     }
 }

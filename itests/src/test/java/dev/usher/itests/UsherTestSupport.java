@@ -12,9 +12,13 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import javax.inject.Inject;
 
@@ -25,18 +29,21 @@ import org.junit.rules.TestName;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.LogReaderService;
 
+import dev.usher.api.HttpApplication;
 import dev.usher.api.HttpRequest;
 import dev.usher.api.HttpResponse;
 import dev.usher.itests.ClientConnection.Response;
 
 /**
  * What every in-container test uses: the injected services, Usher configurations that are
- * deleted after each test (and waited for until every server has stopped), free loopback ports
- * and the log printed to stdout.
+ * deleted after each test (and waited for until every server has stopped), configuration
+ * changes awaited through the server's log, test applications (unregistered after each test,
+ * {@link SlowApplication}s opened first), free loopback ports and the log printed to stdout.
  */
 public abstract class UsherTestSupport {
 
@@ -59,6 +66,8 @@ public abstract class UsherTestSupport {
 
     protected final LogCapture log = new LogCapture();
     private final List<Configuration> configurations = new ArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final List<SlowApplication> slowApplications = new ArrayList<>();
 
     @Before
     public void captureLog() {
@@ -69,6 +78,8 @@ public abstract class UsherTestSupport {
     @After
     public void deleteConfigurations() throws Exception {
         try {
+            // held requests first: a server that stops waits for its application threads
+            slowApplications.forEach(SlowApplication::release);
             for (Configuration configuration : configurations) {
                 try {
                     configuration.delete();
@@ -78,6 +89,13 @@ public abstract class UsherTestSupport {
             }
             Await.condition("every Usher server to be gone", () -> serverSettings().length == 0);
         } finally {
+            for (ServiceRegistration<?> registration : registrations) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException alreadyUnregistered) {
+                    // the test unregistered it itself
+                }
+            }
             logReader.removeLogListener(log);
         }
     }
@@ -162,6 +180,161 @@ public abstract class UsherTestSupport {
         response.setHeader("Content-Type", "text/plain");
         response.contentLength(body.length);
         response.body().write(body);
+    }
+
+    /**
+     * Updates {@code configuration} (a server's, made by this class) to exactly these properties
+     * and waits until its server logs {@code Server NAME: configuration applied}.
+     *
+     * @return the log mark taken before the update: what the change logged comes after it
+     */
+    protected int reconfigure(Configuration configuration, String... keysAndValues) throws Exception {
+        int mark = log.mark();
+        configuration.update(properties(keysAndValues));
+        log.awaitSince(mark, "Server " + serverName(configuration) + ": configuration applied", seconds(15));
+        return mark;
+    }
+
+    /**
+     * Updates {@code configuration} with settings that must be refused, and waits for the error
+     * that says so: a message containing {@code expected}. Asserts that the server did not
+     * apply anything.
+     *
+     * @return the refusal's log message
+     */
+    protected String reconfigureRefused(Configuration configuration, String expected, String... keysAndValues)
+            throws Exception {
+        int mark = log.mark();
+        configuration.update(properties(keysAndValues));
+        String message = log.awaitSince(mark, expected, seconds(15));
+        assertEquals("applied after " + message, List.of(),
+                log.since(mark, "Server " + serverName(configuration) + ": configuration applied"));
+        return message;
+    }
+
+    /** The server name of a configuration: {@code default}, or the name of a factory configuration. */
+    protected static String serverName(Configuration configuration) {
+        String pid = configuration.getPid();
+        int tilde = pid.indexOf('~');
+        return tilde < 0 ? "default" : pid.substring(tilde + 1);
+    }
+
+    /**
+     * Registers {@code application} at {@code mount} (a String or String[]), on the servers
+     * {@code servers} names ({@code usher.server}: null for all, a String or a String[]); it is
+     * unregistered after the test.
+     */
+    protected ServiceRegistration<HttpApplication> registerApplication(HttpApplication application, Object mount,
+            Object servers) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("usher.mount", mount);
+        if (servers != null) {
+            properties.put("usher.server", servers);
+        }
+        ServiceRegistration<HttpApplication> registration =
+                context.registerService(HttpApplication.class, application, properties);
+        registrations.add(registration);
+        return registration;
+    }
+
+    /**
+     * Mounts a {@link SlowApplication} at {@code mount} on every server and waits until the
+     * server on 127.0.0.1:{@code port} serves it. Its gate is opened after the test.
+     */
+    protected SlowApplication mountSlow(String mount, int port) {
+        SlowApplication slow = registerSlow(mount, null);
+        Await.condition(mount + " mounted on 127.0.0.1:" + port,
+                () -> ClientConnection.get(port, mount + "/probe").text().equals("probe"));
+        return slow;
+    }
+
+    /**
+     * Registers a {@link SlowApplication} at {@code mount} on the servers {@code servers} names
+     * (see {@link #registerApplication}); its gate is opened after the test.
+     */
+    protected SlowApplication registerSlow(String mount, Object servers) {
+        SlowApplication slow = new SlowApplication(mount);
+        slowApplications.add(slow);
+        registerApplication(slow, mount, servers);
+        return slow;
+    }
+
+    /** How many I/O loop threads of the server {@code serverName} are alive in this JVM. */
+    protected static long ioThreads(String serverName) {
+        String prefix = "usher-" + serverName + "-io-";
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+                .count();
+    }
+
+    /** Whether the IPv6 loopback address {@code ::1} can be bound here. */
+    protected static boolean ipv6LoopbackAvailable() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A port free right now on {@code host} (an IP literal): bound by the system, then released. */
+    protected static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    /** {@code count} distinct loopback ports, each free right now. */
+    protected static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < count; ) {
+            int port = freePort();
+            if (seen.add(port)) {
+                ports[i++] = port;
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * An application for the tests: answers, one {@code name=value} a line, where the request
+     * came from as the server tells it ({@code remote_address}, {@code remote_port},
+     * {@code scheme}, {@code host}, {@code port}, {@code server}) and every header field it sees
+     * ({@code header.NAME}, repeats joined with {@code ", "}).
+     */
+    protected static void describeOrigin(HttpRequest request, HttpResponse response) throws Exception {
+        StringBuilder text = new StringBuilder();
+        text.append("remote_address=").append(request.remoteAddress()).append('\n');
+        text.append("remote_port=").append(request.remotePort()).append('\n');
+        text.append("scheme=").append(request.scheme()).append('\n');
+        text.append("host=").append(request.host()).append('\n');
+        text.append("port=").append(request.port()).append('\n');
+        text.append("server=").append(request.server()).append('\n');
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < request.headers().size(); i++) {
+            headers.merge(request.headers().name(i), request.headers().value(i), (a, b) -> a + ", " + b);
+        }
+        headers.forEach((name, value) -> text.append("header.").append(name).append('=').append(value).append('\n'));
+        byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+        response.setHeader("Content-Type", "text/plain");
+        response.contentLength(body.length);
+        response.body().write(body);
+    }
+
+    /** The lines of a {@link #describeOrigin} answer as a map; asserts it is a 200. */
+    protected static Map<String, String> origin(Response response) {
+        assertEquals("status of " + response, 200, response.status());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : response.text().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return values;
     }
 
     protected static Duration seconds(long seconds) {

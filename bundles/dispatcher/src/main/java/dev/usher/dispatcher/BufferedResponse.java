@@ -124,6 +124,21 @@ final class BufferedResponse implements HttpResponse {
         return committed;
     }
 
+    /** The first value of the application's field {@code lowerName}, or null. */
+    String header(String lowerName) {
+        for (int i = 0; i < fieldCount; i++) {
+            if (fields[2 * i].equalsIgnoreCase(lowerName)) {
+                return fields[2 * i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** How many body bytes the application gave (what a HEAD response would have carried). */
+    long bodyLength() {
+        return committed ? bodySent : bufferedLength;
+    }
+
     /** Whether the connection must close after this response (known once finished). */
     boolean closesConnection() {
         return close;

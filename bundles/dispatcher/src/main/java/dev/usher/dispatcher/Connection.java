@@ -65,6 +65,8 @@ final class Connection implements Selectable {
     private boolean streamPaused;
     /** Bytes read but not parsed yet, kept while a task runs; null when none. */
     private ByteBuffer held;
+    /** Whether the server is stopping: the request arriving is the last one. */
+    private boolean draining;
     /** Written by the loop, and by a task as it ends. */
     private volatile long lastActivityNanos;
 
@@ -198,6 +200,7 @@ final class Connection implements Selectable {
                         return;
                     case HEAD:
                         current = ReceivedRequest.of(parser.head(), adjustments.inbufOverflow());
+                        current.started(headStartNanos != 0 ? headStartNanos : loop.now());
                         headStartNanos = 0;
                         server.route(current, peer);
                         if (current.head().expectContinue()) {
@@ -231,7 +234,7 @@ final class Connection implements Selectable {
                             batch.add(current);
                         }
                         // Nothing after a request that ends the connection may be answered.
-                        lastRequestReceived = !current.head().keepAlive();
+                        lastRequestReceived = !current.head().keepAlive() || draining;
                         current = null;
                         break;
                     default:
@@ -499,6 +502,29 @@ final class Connection implements Selectable {
             dispatch();
         } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending() || streaming != null)) {
             close();
+        }
+    }
+
+    /** The two ends of the socket. */
+    Peer peer() {
+        return peer;
+    }
+
+    /**
+     * Lets the connection finish what is in flight and then close, as the server stops: an idle
+     * one closes now; one with a request arriving or being answered closes after that answer.
+     * Call on the loop's thread.
+     */
+    void drain() {
+        draining = true;
+        if (parser.idle() && current == null && streaming == null) {
+            lastRequestReceived = true;
+            if (state.get() == IDLE && !hasPending()) {
+                close();
+            } else {
+                callMeBack();
+                updateInterest();
+            }
         }
     }
 

@@ -43,7 +43,7 @@ final class IoLoop implements Runnable {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         this.onDeath = onDeath;
-        this.thread = new ServerThread(this, name);
+        this.thread = new ServerThread(this, name, true);
     }
 
     void start() {

@@ -46,12 +46,17 @@ final class Listener implements Selectable {
     }
 
     /** Binds a TCP {@code address}; the listener accepts once {@link #register}ed. */
-    static Listener bind(Server server, InetSocketAddress address, int backlog) throws IOException {
+    static Listener bind(Server server, InetSocketAddress address, int backlog, boolean reusePort)
+            throws IOException {
         // A socket of the address's own family: 0.0.0.0 binds IPv4 only, as in waitress.
         ServerSocketChannel channel = ServerSocketChannel.open(
                 address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort) {
+                // another server may bind the same address and take over (an upgrade)
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             channel.bind(address, backlog);
             channel.configureBlocking(false);
             return new Listener(server, channel, address, null);
@@ -118,9 +123,34 @@ final class Listener implements Selectable {
             if (zone >= 0) {
                 host = host.substring(0, zone);
             }
-            return "http://" + (inet.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + inet.getPort();
+            return "http://" + (inet.getAddress() instanceof Inet6Address ? "[" + compressed(host) + "]" : host)
+                    + ":" + inet.getPort();
         }
         return "unix:" + socketFile;
+    }
+
+    /** An IPv6 address as people write it: the longest run of zero groups as {@code ::}. */
+    static String compressed(String full) {
+        String[] groups = full.split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; ) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0) {
+            return full;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     /** Starts accepting on {@code loop}. */

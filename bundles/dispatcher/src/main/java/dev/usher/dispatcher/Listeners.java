@@ -100,7 +100,7 @@ final class Listeners {
             if (address instanceof UnixDomainSocketAddress unix) {
                 return Listener.bindUnix(server, unix.getPath(), settings.unixSocketPerms(), settings.backlog());
             }
-            return Listener.bind(server, (InetSocketAddress) address, settings.backlog());
+            return Listener.bind(server, (InetSocketAddress) address, settings.backlog(), settings.reusePort());
         } catch (IOException e) {
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }

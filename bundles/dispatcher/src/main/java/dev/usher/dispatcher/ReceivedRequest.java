@@ -22,6 +22,8 @@ final class ReceivedRequest {
     private OverflowableBuffer body;
     private StreamingBody streamingBody;
     private ServedRequest served;
+    private long startNanos;
+    private long startMillis;
 
     private ReceivedRequest(RequestHead head, int refusedStatus, String refusedMessage, int inbufOverflow) {
         this.head = head;
@@ -33,6 +35,20 @@ final class ReceivedRequest {
     /** A request whose body, if any, is kept in memory up to {@code inbufOverflow} bytes. */
     static ReceivedRequest of(RequestHead head, int inbufOverflow) {
         return new ReceivedRequest(head, 0, null, inbufOverflow);
+    }
+
+    /** Notes when the request started to arrive, for the access log. */
+    void started(long nanos) {
+        startNanos = nanos;
+        startMillis = System.currentTimeMillis();
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    long startMillis() {
+        return startMillis;
     }
 
     /** Input refused with {@code status}. */

@@ -34,22 +34,26 @@ final class Server {
     private final BufferPool outputBuffers = new BufferPool(16 * 1024, 256);
     private final Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private final IoLoops loops;
+    private final CallWatchdog watchdog = new CallWatchdog();
     private final Listeners listeners;
 
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
     private volatile TrustedProxies proxies;
+    private volatile AccessLog accessLog;
+    private final Logger accessLogger;
     private String encodedIdent;
 
-    Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger) {
+    Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger, Logger accessLogger) {
         this.name = name;
         this.mounts = mounts;
         this.logger = logger;
+        this.accessLogger = accessLogger;
         settings(adjustments);
         this.pool = new ThreadPoolExecutor(adjustments.threads(), adjustments.threads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
-                task -> new ServerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet()));
+                task -> new ServerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet(), false));
         this.loops = new IoLoops(name, logger, this::time);
         this.listeners = new Listeners(this, logger);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
@@ -98,19 +102,35 @@ final class Server {
         logger.info("Server {}: configuration applied", name);
     }
 
-    /** Closes the listeners and every connection, and stops the threads. */
+    /**
+     * Stops gracefully: the listeners close at once, idle connections close, requests in flight
+     * are answered (for {@code graceful_timeout} seconds at most), then every connection closes
+     * and the threads stop.
+     */
     synchronized void stop() {
         listeners.close();
+        for (IoLoop loop : loops.all()) {
+            loop.execute(() -> List.copyOf(loop.connections()).forEach(Connection::drain));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(adjustments.gracefulTimeout());
+        awaitNoConnections(deadline - System.nanoTime());
         loops.stop();
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                // past graceful_timeout: interrupt what still runs, and do not wait for it long
                 pool.shutdownNow();
+                pool.awaitTermination(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.close();
+        }
+        logger.info("Server {} stopped", name);
     }
 
     /** The addresses listened on, with the ports actually bound. */
@@ -146,6 +166,16 @@ final class Server {
 
     Logger logger() {
         return logger;
+    }
+
+    /** Watches application calls for {@code timeout}. */
+    CallWatchdog watchdog() {
+        return watchdog;
+    }
+
+    /** The access log, or null when there is none. */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** Where request bodies and responses past their memory thresholds are kept. */
@@ -189,8 +219,32 @@ final class Server {
     }
 
     void connectionClosed() {
-        if (connections.decrementAndGet() == adjustments.connectionLimit() - 1) {
+        int open = connections.decrementAndGet();
+        if (open == adjustments.connectionLimit() - 1) {
             listeners.resume();
+        }
+        if (open == 0) {
+            synchronized (connections) {
+                connections.notifyAll();
+            }
+        }
+    }
+
+    private void awaitNoConnections(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (connections) {
+            for (long left = timeoutNanos; connections.get() > 0 && left > 0; left = deadline - System.nanoTime()) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(connections, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        if (connections.get() > 0) {
+            logger.warn("Server {}: {} connections still busy after graceful_timeout; closing them", name,
+                    connections.get());
         }
     }
 
@@ -248,6 +302,15 @@ final class Server {
     }
 
     private void settings(Adjustments next) {
+        Adjustments previous = adjustments;
+        if (previous == null || !previous.accessLog().equals(next.accessLog())
+                || !previous.accessLogFormat().equals(next.accessLogFormat())) {
+            AccessLog old = accessLog;
+            accessLog = AccessLog.of(next.accessLog(), next.accessLogFormat(), accessLogger);
+            if (old != null) {
+                old.close();
+            }
+        }
         adjustments = next;
         parserLimits = new ParserLimits(next.maxRequestHeaderSize(), next.maxRequestBodySize());
         proxies = new TrustedProxies(next, logger);
@@ -268,6 +331,7 @@ final class Server {
         return () -> {
             long now = loop.now();
             Adjustments a = adjustments;
+            watchdog.check(a.timeout(), logger);
             if (now - nextSweep[0] < 0) {
                 return;
             }

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -36,20 +37,26 @@ public final class Servers {
     static final String SERVER_PROPERTY = "usher.server";
 
     private final Logger logger;
+    private final Logger accessLogger;
     private final Map<String, Server> servers = new HashMap<>();
     private final Map<HttpApplication, List<MountPoint>> applications = new HashMap<>();
     private volatile Mounts mounts = Mounts.EMPTY;
     private boolean active = true;
 
     @Activate
-    public Servers(@Reference(service = LoggerFactory.class) Logger logger) {
-        this.logger = logger;
+    public Servers(@Reference LoggerFactory loggers) {
+        this.logger = loggers.getLogger(Servers.class);
+        this.accessLogger = loggers.getLogger("dev.usher.access");
     }
 
     @Deactivate
     synchronized void deactivate() {
         active = false;
-        servers.values().forEach(Server::stop);
+        // every server drains at once, so stopping takes one graceful_timeout at most
+        CompletableFuture.allOf(servers.values().stream()
+                .map(server -> CompletableFuture.runAsync(server::stop, runnable -> new Thread(runnable,
+                        "usher-" + server.name() + "-stop").start()))
+                .toArray(CompletableFuture[]::new)).join();
         servers.clear();
     }
 
@@ -59,7 +66,7 @@ public final class Servers {
         if (!active) {
             return;
         }
-        Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger);
+        Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger, accessLogger);
         try {
             server.start();
             servers.put(settings.name(), server);

@@ -62,6 +62,7 @@ final class Task implements Runnable {
             int status = received.refusedStatus();
             response.serverError(status, errorText(status, received.refusedMessage()), true);
             response.finish(false);
+            logAccess(received, null, response);
             return true;
         }
         BufferedResponse response = new BufferedResponse(writer, head.method().equals("HEAD"),
@@ -70,9 +71,12 @@ final class Task implements Runnable {
         if (request == null) {
             response.serverError(404, errorText(404, "No application is mounted at this path"), false);
             response.finish(false);
+            logAccess(received, null, response);
             return response.closesConnection();
         }
         boolean failed = false;
+        CallWatchdog watchdog = server.watchdog();
+        watchdog.enter(request, !(Thread.currentThread() instanceof ServerThread thread && thread.isIoLoop()));
         try {
             request.mount().application().handle(request, response);
         } catch (Exception | LinkageError | AssertionError e) {
@@ -85,12 +89,28 @@ final class Task implements Runnable {
                 response.serverError(500, text, false);
                 failed = false;
             }
+        } finally {
+            watchdog.exit();
         }
         response.finish(failed);
         if (response.problem() != null) {
             server.logger().error("Response to {}: {}", request, response.problem());
         }
+        logAccess(received, request, response);
         return response.closesConnection();
+    }
+
+    private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response) {
+        AccessLog log = server.accessLog();
+        if (log == null) {
+            return;
+        }
+        RequestHead head = received.head();
+        String line = head == null ? "-" : head.method() + " " + head.target() + " " + head.version().text();
+        String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
+        long started = received.startNanos() != 0 ? received.startNanos() : System.nanoTime();
+        log.log(new AccessLog.Entry(request, line, remote, response.status(), response.bodyLength(),
+                received.startMillis(), System.nanoTime() - started, response), server.logger());
     }
 
     private static String errorText(int status, String detail) {

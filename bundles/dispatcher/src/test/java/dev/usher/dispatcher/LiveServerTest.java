@@ -54,7 +54,7 @@ class LiveServerTest {
 
     private void start(HttpApplication app) throws Exception {
         Mounts mounts = new Mounts(List.of(new MountPoint("", app, 0, 1, Set.of(), false, false)));
-        server = new Server("live", Adjustments.parse(settings), () -> mounts, log.logger);
+        server = new Server("live", Adjustments.parse(settings), () -> mounts, log.logger, log.logger);
         server.start();
     }
 
@@ -149,7 +149,7 @@ class LiveServerTest {
         server.stop();
         Path regular = Files.writeString(dir.resolve("regular"), "keep me");
         settings.put("unix_socket", regular.toString());
-        server = new Server("live", Adjustments.parse(settings), () -> Mounts.EMPTY, log.logger);
+        server = new Server("live", Adjustments.parse(settings), () -> Mounts.EMPTY, log.logger, log.logger);
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IOException.class, server::start).getMessage()
                 .contains("is not a socket"));
         server = null;
@@ -283,6 +283,57 @@ class LiveServerTest {
             assertTrue(r.text().startsWith("127.0.0.1 https x 443"));
             assertEquals(413, client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n").read().status());
         }
+    }
+
+    @Test
+    void stoppingFinishesRequestsInFlightAndClosesIdleConnections() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpApplication slow = (request, response) -> {
+            if (request.pathInfo().equals("/slow")) {
+                entered.countDown();
+                release.await(10, TimeUnit.SECONDS);
+            }
+            response.body().write("done".getBytes(StandardCharsets.US_ASCII));
+        };
+        start(slow);
+        InetSocketAddress address = tcp();
+        try (RawClient busy = new RawClient(address); RawClient idle = new RawClient(address)) {
+            assertEquals("done", get(idle, "/"));
+            busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            Thread stopper = new Thread(server::stop);
+            stopper.start();
+            assertTrue(idle.closedByServer(), "the idle keep-alive connection is closed");
+            release.countDown();
+            assertEquals("done", busy.read().text(), "the request in flight is answered");
+            assertTrue(busy.closedByServer());
+            stopper.join(10_000);
+            assertFalse(stopper.isAlive());
+        }
+        server = null;
+        assertTrue(log.lines.contains("INFO Server live stopped"));
+    }
+
+    @Test
+    void stoppingGivesUpAfterTheGracefulTimeout() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        HttpApplication stuck = (request, response) -> {
+            entered.countDown();
+            new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+        };
+        settings.put("graceful_timeout", "1");
+        start(stuck);
+        try (RawClient busy = new RawClient(tcp())) {
+            busy.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            server.stop();
+            server = null;
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8));
+            assertTrue(busy.closedByServer());
+        }
+        assertTrue(log.lines.stream().anyMatch(l -> l.contains("still busy after graceful_timeout")));
     }
 
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {

@@ -63,7 +63,7 @@ class ServerTest {
                 .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of(), inline(), streamingPrefixes.contains(e.getKey())))
                 .toList();
         mounts = new Mounts(points);
-        server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger);
+        server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger, log.logger);
         server.start();
         return (InetSocketAddress) server.addresses().get(0);
     }

@@ -170,12 +170,17 @@ public final class RequestParser {
         while (input.hasRemaining()) {
             int lineFeed = appendLine(input, limits.maxHeaderSize());
             if (lineFeed == OVERFLOW) {
-                throw fail(431, "Request header fields too large");
-            }
-            if (lineFeed < 0) {
                 if (method == null) {
+                    // what the bytes that fit already show comes first, whatever the split
                     checkRequestLineSoFar();
                 }
+                throw fail(431, "Request header fields too large");
+            }
+            if (method == null) {
+                // before judging the line's end, as a byte-by-byte arrival would have
+                checkRequestLineSoFar();
+            }
+            if (lineFeed < 0) {
                 return Step.NEED_INPUT;
             }
             int lineEnd = lineEndBeforeCrlf();
@@ -186,7 +191,6 @@ public final class RequestParser {
                 }
                 // RFC 9112 2.2: empty lines before the request line are ignored.
             } else if (method == null) {
-                checkRequestLineSoFar();
                 parseRequestLine(lineStart, lineEnd);
             } else {
                 parseField(lineStart, lineEnd, false);
@@ -240,40 +244,35 @@ public final class RequestParser {
     }
 
     /**
-     * Decides what an incomplete request line already shows: a method longer than any known
-     * (501), a request-target over the limit (414), a byte no method holds (400).
+     * Decides what an incomplete request line already shows, byte by byte in order, so that
+     * any split of the input gives the same answer: a byte no method holds (400), a method
+     * longer than any known (501), a request-target over the limit (414).
      */
     private void checkRequestLineSoFar() throws InvalidRequestException {
         byte[] b = lineBytes;
         for (int i = scanned; i < length; i++) {
             byte c = b[i];
+            if (c == '\r' || c == '\n' || secondSpace >= 0) {
+                continue;
+            }
             if (c == ' ') {
                 if (firstSpace < 0) {
                     firstSpace = i;
-                } else if (secondSpace < 0) {
+                } else {
                     secondSpace = i;
                 }
-            } else if (firstSpace < 0 && !Chars.isTchar(c) && c != '\r' && c != '\n') {
-                throw fail(400, "Malformed request line");
+            } else if (firstSpace < 0) {
+                if (!Chars.isTchar(c)) {
+                    throw fail(400, "Malformed request line");
+                }
+                if (i - lineStart + 1 > MAX_METHOD_LENGTH) {
+                    throw fail(501, "Method not implemented");
+                }
+            } else if (i - firstSpace > limits.maxTargetLength()) {
+                throw fail(414, "Request-target too long");
             }
         }
         scanned = length;
-        // The line ending, or the CR of one still arriving, is no part of a method or target.
-        int end = length;
-        while (end > lineStart && (b[end - 1] == '\r' || b[end - 1] == '\n')) {
-            end--;
-        }
-        if (firstSpace < 0) {
-            if (end - lineStart > MAX_METHOD_LENGTH) {
-                throw fail(501, "Method not implemented");
-            }
-        } else if (secondSpace < 0) {
-            if (end - firstSpace - 1 > limits.maxTargetLength()) {
-                throw fail(414, "Request-target too long");
-            }
-        } else if (secondSpace - firstSpace - 1 > limits.maxTargetLength()) {
-            throw fail(414, "Request-target too long");
-        }
     }
 
     private void parseRequestLine(int start, int end) throws InvalidRequestException {

@@ -1,0 +1,17 @@
+package dev.usher.dispatcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ListenerTest {
+
+    @Test
+    void ipv6AddressesAreLoggedCompressed() {
+        assertEquals("::1", Listener.compressed("0:0:0:0:0:0:0:1"));
+        assertEquals("::", Listener.compressed("0:0:0:0:0:0:0:0"));
+        assertEquals("fe80::1:0:0:2", Listener.compressed("fe80:0:0:0:1:0:0:2"));
+        assertEquals("2001:db8:1:2:3:4:5:6", Listener.compressed("2001:db8:1:2:3:4:5:6"));
+        assertEquals("1:0:2:3:4:5:6:7", Listener.compressed("1:0:2:3:4:5:6:7"));
+    }
+}
