@@ -138,10 +138,7 @@ final class Connection implements Selectable {
         }
         if (count < 0) {
             inputEnded = true;
-            if (streaming != null) {
-                streaming.streamingBody().fail(new IOException("the client closed the connection before the body ended"));
-                streaming = null;
-            }
+            abandonInput("the client closed the connection before the body ended");
             if (state.get() == IDLE && !hasPending()) {
                 close();
             } else {
@@ -244,9 +241,7 @@ final class Connection implements Selectable {
         } catch (InvalidRequestException e) {
             if (streaming != null) {
                 // its application is answering already: it learns from the body, then the connection ends
-                streaming.streamingBody().fail(new IOException("invalid request body: " + e.getMessage()));
-                streaming = null;
-                current = null;
+                abandonInput("invalid request body: " + e.getMessage());
                 lastRequestReceived = true;
                 callMeBack();
             } else {
@@ -275,8 +270,15 @@ final class Connection implements Selectable {
     }
 
     private void refuse(int status, String message) {
+        abandonInput("the request was refused");
+        batch.add(ReceivedRequest.refused(status, message));
+        lastRequestReceived = true;
+    }
+
+    /** Drops the request arriving, if any: its body, the stream its application reads, what was held. */
+    private void abandonInput(String why) {
         if (streaming != null) {
-            streaming.streamingBody().fail(new IOException("the connection closed before the body ended"));
+            streaming.streamingBody().fail(new IOException(why));
             streaming = null;
         }
         if (current != null) {
@@ -284,8 +286,6 @@ final class Connection implements Selectable {
             current = null;
         }
         held = null;
-        batch.add(ReceivedRequest.refused(status, message));
-        lastRequestReceived = true;
     }
 
     private void dispatch() {
@@ -333,9 +333,7 @@ final class Connection implements Selectable {
         }
         if (streaming != null) {
             // the application returned without reading the whole body: nothing can follow it
-            streaming.streamingBody().fail(new IOException("the application did not read the body"));
-            streaming = null;
-            current = null;
+            abandonInput("the application did not read the body");
             lastRequestReceived = true;
         }
         ByteBuffer input = held;
@@ -571,15 +569,7 @@ final class Connection implements Selectable {
             pending.clear();
             notifyAll();
         }
-        if (streaming != null) {
-            streaming.streamingBody().fail(new IOException("the connection closed before the body ended"));
-            streaming = null;
-        }
-        if (current != null) {
-            current.discard();
-            current = null;
-        }
-        held = null;
+        abandonInput("the connection closed before the body ended");
         batch.forEach(ReceivedRequest::discard);
         batch.clear();
         server.connectionClosed();

@@ -118,7 +118,7 @@ public final class RequestParser {
                     }
                     break;
                 case CHUNK_DATA:
-                    return readChunkData(input);
+                    return readBody(input);
                 case CHUNK_DATA_END:
                     if (!readChunkDataEnd(input)) {
                         return Step.NEED_INPUT;
@@ -494,6 +494,7 @@ public final class RequestParser {
         }
     }
 
+    /** Hands out the body bytes at hand, of a Content-Length body or of a chunk's data. */
     private Step readBody(ByteBuffer input) {
         int available = input.remaining();
         if (available == 0) {
@@ -504,8 +505,14 @@ public final class RequestParser {
         body = input.slice(start, count);
         input.position(start + count);
         bodyRemaining -= count;
+        bodyReceived += count;
         if (bodyRemaining == 0) {
-            state = State.DONE;
+            if (state == State.CHUNK_DATA) {
+                startLine();
+                state = State.CHUNK_DATA_END;
+            } else {
+                state = State.DONE;
+            }
         }
         return Step.BODY;
     }
@@ -622,24 +629,6 @@ public final class RequestParser {
             i++;
         }
         return i;
-    }
-
-    private Step readChunkData(ByteBuffer input) {
-        int available = input.remaining();
-        if (available == 0) {
-            return Step.NEED_INPUT;
-        }
-        int count = (int) Math.min(available, bodyRemaining);
-        int start = input.position();
-        body = input.slice(start, count);
-        input.position(start + count);
-        bodyRemaining -= count;
-        bodyReceived += count;
-        if (bodyRemaining == 0) {
-            startLine();
-            state = State.CHUNK_DATA_END;
-        }
-        return Step.BODY;
     }
 
     /** Reads the CRLF after chunk data; true once it is there. */
