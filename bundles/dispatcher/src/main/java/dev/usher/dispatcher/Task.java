@@ -31,19 +31,18 @@ final class Task implements Runnable {
         boolean close = false;
         try {
             for (ReceivedRequest request : requests) {
-                try {
-                    if (!close) {
-                        close = answer(request, writer);
-                    }
-                } finally {
-                    request.discard();
+                if (!close) {
+                    close = answer(request, writer);
                 }
+                request.discard();
             }
             writer.flush();
         } catch (RuntimeException | Error e) {
             server.logger().error("Failed answering requests", e);
             close = true;
         } finally {
+            // whatever happened, no body or temporary file outlives the batch
+            requests.forEach(ReceivedRequest::discard);
             connection.taskDone(close);
         }
     }
