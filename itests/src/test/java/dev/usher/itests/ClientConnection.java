@@ -142,7 +142,7 @@ final class ClientConnection implements Closeable {
     /** Sends a request on this connection and reads its response. */
     Response request(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
         send(method, target, headers, body);
-        return read(method.equals("HEAD"));
+        return read(method.equals("HEAD"), null);
     }
 
     /**
@@ -167,7 +167,32 @@ final class ClientConnection implements Closeable {
 
     /** Reads the response to a request sent with {@link #send} (not a HEAD). */
     Response readResponse() throws IOException {
-        return read(false);
+        return read(false, null);
+    }
+
+    /**
+     * Sends only a request's head, exactly with {@code headers} (no {@code Content-Length} is
+     * added), and returns the stream to write the body to, framed as those headers say. Do not
+     * close the stream: close the connection. Writes have no timeout: guard them from outside.
+     */
+    OutputStream sendHead(String method, String target, Map<String, String> headers) throws IOException {
+        StringBuilder head = new StringBuilder();
+        head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Host"))) {
+            head.append("Host: ").append(hostHeader).append("\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return out;
+    }
+
+    /**
+     * Reads the response to a request (not a HEAD) and copies its body to {@code sink} as it
+     * arrives instead of keeping it: the returned response has an empty body.
+     */
+    Response readResponse(OutputStream sink) throws IOException {
+        return read(false, sink);
     }
 
     /**
@@ -213,7 +238,7 @@ final class ClientConnection implements Closeable {
         }
     }
 
-    private Response read(boolean headRequest) throws IOException {
+    private Response read(boolean headRequest, OutputStream sink) throws IOException {
         String statusLine = line();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -228,44 +253,49 @@ final class ClientConnection implements Closeable {
             }
             headers.put(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), field.substring(colon + 1).trim());
         }
-        byte[] body;
+        ByteArrayOutputStream kept = sink == null ? new ByteArrayOutputStream() : null;
+        OutputStream body = sink == null ? kept : sink;
         if (headRequest || status == 204 || status == 304 || status / 100 == 1) {
-            body = new byte[0];
+            // no body
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = chunked();
+            chunked(body);
         } else if (headers.containsKey("content-length")) {
-            body = exactly(Integer.parseInt(headers.get("content-length")));
+            exactly(Long.parseLong(headers.get("content-length")), body);
         } else {
-            body = in.readAllBytes();
+            in.transferTo(body);
         }
-        return new Response(status, headers, body);
+        return new Response(status, headers, kept == null ? new byte[0] : kept.toByteArray());
     }
 
-    private byte[] chunked() throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private void chunked(OutputStream body) throws IOException {
         while (true) {
             String sizeLine = line();
             int semicolon = sizeLine.indexOf(';');
-            int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            long size = Long.parseLong((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
             if (size == 0) {
                 while (!line().isEmpty()) {
                     // trailer fields: ignored
                 }
-                return body.toByteArray();
+                return;
             }
-            body.write(exactly(size));
+            exactly(size, body);
             if (!line().isEmpty()) {
                 throw new IOException("chunk not followed by CRLF");
             }
         }
     }
 
-    private byte[] exactly(int length) throws IOException {
-        byte[] bytes = in.readNBytes(length);
-        if (bytes.length != length) {
-            throw new EOFException("body ended after " + bytes.length + " of " + length + " bytes");
+    private void exactly(long length, OutputStream body) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(length, 64 * 1024)];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(left, buffer.length));
+            if (n < 0) {
+                throw new EOFException("body ended after " + (length - left) + " of " + length + " bytes");
+            }
+            body.write(buffer, 0, n);
+            left -= n;
         }
-        return bytes;
     }
 
     private String line() throws IOException {

@@ -3,6 +3,7 @@ package dev.usher.itests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,17 @@ import org.osgi.service.log.LogListener;
  */
 final class LogCapture implements LogListener {
 
+    /** A logged message with its level. */
+    record Entry(LogLevel level, String message) {
+
+        @Override
+        public String toString() {
+            return level + " " + message;
+        }
+    }
+
     private final List<String> messages = new ArrayList<>();
+    private final List<Entry> entries = new ArrayList<>();
 
     @Override
     public void logged(LogEntry entry) {
@@ -32,6 +43,7 @@ final class LogCapture implements LogListener {
         }
         synchronized (this) {
             messages.add(entry.getMessage());
+            entries.add(new Entry(entry.getLogLevel(), entry.getMessage()));
             notifyAll();
         }
     }
@@ -78,5 +90,30 @@ final class LogCapture implements LogListener {
             }
         }
         return found;
+    }
+
+    /**
+     * Waits until a message at {@code level} containing every one of {@code parts} has been
+     * logged after {@code mark}.
+     */
+    synchronized Entry awaitSince(int mark, LogLevel level, Duration timeout, String... parts)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (int i = mark; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                if (entry.level() == level && entry.message() != null
+                        && Arrays.stream(parts).allMatch(entry.message()::contains)) {
+                    return entry;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no " + level + " message containing " + Arrays.toString(parts)
+                        + " within " + timeout.toMillis() + " ms; logged since: "
+                        + entries.subList(Math.min(mark, entries.size()), entries.size()));
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 }

@@ -254,9 +254,39 @@ public abstract class UsherTestSupport {
      */
     protected SlowApplication registerSlow(String mount, Object servers) {
         SlowApplication slow = new SlowApplication(mount);
-        slowApplications.add(slow);
-        registerApplication(slow, mount, servers);
+        register(slow, servers);
         return slow;
+    }
+
+    /**
+     * Registers {@code slow} at its mount on the servers {@code servers} names (see
+     * {@link #registerApplication}); its gate is opened, and it is unregistered, after the test.
+     */
+    protected ServiceRegistration<HttpApplication> register(SlowApplication slow, Object servers) {
+        slowApplications.add(slow);
+        return registerApplication(slow, slow.mount(), servers);
+    }
+
+    /**
+     * Registers {@code application} with exactly these service properties (e.g.
+     * {@code usher.mount} and {@code service.ranking}); it is unregistered after the test.
+     */
+    protected ServiceRegistration<HttpApplication> registerApplication(HttpApplication application,
+            Dictionary<String, Object> properties) {
+        ServiceRegistration<HttpApplication> registration =
+                context.registerService(HttpApplication.class, application, properties);
+        registrations.add(registration);
+        return registration;
+    }
+
+    /** An application for the tests: answers {@code 200 TEXT server=NAME} as text/plain. */
+    protected static HttpApplication answering(String text) {
+        return (request, response) -> {
+            byte[] body = (text + " server=" + request.server()).getBytes(StandardCharsets.UTF_8);
+            response.setHeader("Content-Type", "text/plain");
+            response.contentLength(body.length);
+            response.body().write(body);
+        };
     }
 
     /** How many I/O loop threads of the server {@code serverName} are alive in this JVM. */
