@@ -447,6 +447,9 @@ public final class RequestParser {
                     break;
                 case "host":
                     hosts++;
+                    if (!validHost(value)) {
+                        throw fail(400, "Invalid Host header");
+                    }
                     break;
                 case "connection":
                     close |= hasToken(value, "close");
@@ -674,6 +677,59 @@ public final class RequestParser {
     private void startLine() {
         length = 0;
         lineStart = 0;
+    }
+
+    /**
+     * RFC 9110 7.2: {@code uri-host [ ":" port ]}, the host a reg-name (unreserved,
+     * percent-encoded or sub-delims characters; an IPv4 address is one) or an IP-literal in
+     * brackets; an empty Host is allowed (RFC 9112 3.2 for targets without authority).
+     */
+    static boolean validHost(String value) {
+        int end = value.length();
+        int i = 0;
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (int k = 1; k < close; k++) {
+                char c = value.charAt(k);
+                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.' || (c >= 'g' && c <= 'z')
+                        || (c >= 'G' && c <= 'Z') || c == '-' || c == '_' || c == '~')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            while (i < end && value.charAt(i) != ':') {
+                char c = value.charAt(i);
+                boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || c == '-' || c == '.' || c == '_' || c == '~';
+                boolean subDelim = "!$&'()*+,;=".indexOf(c) >= 0;
+                if (c == '%') {
+                    if (i + 2 >= end || Character.digit(value.charAt(i + 1), 16) < 0
+                            || Character.digit(value.charAt(i + 2), 16) < 0) {
+                        return false;
+                    }
+                    i += 2;
+                } else if (!unreserved && !subDelim) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        if (i == end) {
+            return true;
+        }
+        if (value.charAt(i) != ':') {
+            return false;
+        }
+        for (int k = i + 1; k < end; k++) {
+            if (value.charAt(k) < '0' || value.charAt(k) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private long parseContentLength(String value) throws InvalidRequestException {

@@ -47,6 +47,11 @@ class RequestParserTest {
                 Arguments.of("empty field name", "GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n", 400),
                 Arguments.of("no Host in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400),
                 Arguments.of("two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+                Arguments.of("Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+                Arguments.of("Host with a path", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
+                Arguments.of("Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400),
+                Arguments.of("Host with a letter port", "GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n", 400),
+                Arguments.of("Host with an unclosed literal", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400),
                 Arguments.of("signed Content-Length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nhello", 400),
                 Arguments.of("negative Content-Length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", 400),
                 Arguments.of("hex Content-Length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\nhello", 400),
@@ -165,6 +170,14 @@ class RequestParserTest {
         assertEquals(0, ParsedStream.parse(tenBytes, Split.WHOLE, 0, new ParserLimits(1000, 11)).errorStatus);
         assertEquals(413, ParsedStream.parse(tenBytes, Split.WHOLE, 0, new ParserLimits(1000, 10)).errorStatus);
         assertEquals(413, ParsedStream.parse(tenBytes, Split.WHOLE, 0, new ParserLimits(1000, 9)).errorStatus);
+    }
+
+    @Test
+    void validHostForms() {
+        for (String host : new String[] {"", "a", "example.com:8080", "127.0.0.1", "[::1]", "[::1]:80",
+                "xn--bcher-kva.example", "a%41b", "host:"}) {
+            assertTrue(RequestParser.validHost(host), host);
+        }
     }
 
     @Test
