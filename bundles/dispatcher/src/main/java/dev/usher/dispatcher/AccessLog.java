@@ -27,7 +27,7 @@ final class AccessLog {
 
     /** One answered request, as the access log sees it. */
     record Entry(ServedRequest request, String requestLine, String remoteAddress, int status, long length,
-            long startMillis, long nanos, BufferedResponse response) {
+            long nanos, BufferedResponse response) {
     }
 
     private static final DateTimeFormatter TIME =

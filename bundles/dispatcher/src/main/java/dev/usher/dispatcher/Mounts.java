@@ -20,23 +20,16 @@ final class Mounts {
 
     /** Per prefix, the mount points there, best first. */
     private final Map<String, List<MountPoint>> byPrefix;
-    private final List<MountPoint> all;
 
     Mounts(Collection<MountPoint> mounts) {
-        this.all = List.copyOf(mounts);
         Map<String, List<MountPoint>> map = new HashMap<>();
-        for (MountPoint m : all) {
+        for (MountPoint m : mounts) {
             map.computeIfAbsent(m.prefix(), k -> new ArrayList<>()).add(m);
         }
         for (List<MountPoint> list : map.values()) {
             list.sort((a, b) -> a.outranks(b) ? -1 : b.outranks(a) ? 1 : 0);
         }
         this.byPrefix = Map.copyOf(map);
-    }
-
-    /** Every mount point in this snapshot. */
-    List<MountPoint> all() {
-        return all;
     }
 
     /**

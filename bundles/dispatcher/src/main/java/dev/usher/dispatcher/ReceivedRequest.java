@@ -23,7 +23,6 @@ final class ReceivedRequest {
     private StreamingBody streamingBody;
     private ServedRequest served;
     private long startNanos;
-    private long startMillis;
 
     private ReceivedRequest(RequestHead head, int refusedStatus, String refusedMessage, int inbufOverflow) {
         this.head = head;
@@ -40,15 +39,10 @@ final class ReceivedRequest {
     /** Notes when the request started to arrive, for the access log. */
     void started(long nanos) {
         startNanos = nanos;
-        startMillis = System.currentTimeMillis();
     }
 
     long startNanos() {
         return startNanos;
-    }
-
-    long startMillis() {
-        return startMillis;
     }
 
     /** Input refused with {@code status}. */

@@ -109,7 +109,7 @@ final class Task implements Runnable {
         String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
         long started = received.startNanos() != 0 ? received.startNanos() : System.nanoTime();
         log.log(new AccessLog.Entry(request, line, remote, response.status(), response.bodyLength(),
-                received.startMillis(), System.nanoTime() - started, response), server.logger());
+                System.nanoTime() - started, response), server.logger());
     }
 
     private static String errorText(int status, String detail) {
