@@ -94,8 +94,12 @@ final class Server {
             pool.setCorePoolSize(next.threads());
             pool.setMaximumPoolSize(next.threads());
         }
+        Adjustments previous = adjustments;
         settings(next);
         loops.resize(next.workers());
+        if (next.workers() != previous.workers() || next.threads() != previous.threads()) {
+            logger.info("Server {}: {} I/O workers, {} application threads", name, next.workers(), next.threads());
+        }
         loops.all().forEach(this::time);
         // a raised limit lets paused listeners accept again
         listeners.resume();
