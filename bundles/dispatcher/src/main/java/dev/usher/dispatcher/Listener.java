@@ -66,6 +66,24 @@ final class Listener implements Selectable {
         }
     }
 
+    /** Accepts on a socket bound before, by a dispatcher that handed it over. */
+    static Listener adopt(Server server, ServerSocketChannel channel, SocketAddress requested) throws IOException {
+        Path socketFile = requested instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
+        return new Listener(server, channel, requested, socketFile);
+    }
+
+    /**
+     * Stops accepting without closing the socket, and gives it up: for the next dispatcher.
+     * Any thread.
+     */
+    ServerSocketChannel detach() {
+        SelectionKey registered = key;
+        if (registered != null) {
+            registered.cancel();
+        }
+        return channel;
+    }
+
     /**
      * Binds a unix socket at {@code path} with permissions {@code mode} (e.g. 0600). A stale
      * socket file there is replaced; any other file is left alone and the bind fails.

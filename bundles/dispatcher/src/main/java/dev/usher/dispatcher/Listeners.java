@@ -9,7 +9,9 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +31,13 @@ final class Listeners {
     private final Server server;
     private final Logger logger;
     private List<Listener> current = List.of();
+    /** Sockets a previous dispatcher handed over, by {@link ListenerHandover#key}; used once. */
+    private final Map<String, ServerSocketChannel> inherited;
 
-    Listeners(Server server, Logger logger) {
+    Listeners(Server server, Logger logger, Map<String, ServerSocketChannel> inherited) {
         this.server = server;
         this.logger = logger;
+        this.inherited = new HashMap<>(inherited);
     }
 
     /**
@@ -51,7 +56,8 @@ final class Listeners {
             for (SocketAddress address : addresses(settings)) {
                 Listener listener = kept.remove(address);
                 if (listener == null) {
-                    listener = bind(address, settings);
+                    ServerSocketChannel parked = inherited.remove(ListenerHandover.key(server.name(), address));
+                    listener = parked != null ? Listener.adopt(server, parked, address) : bind(address, settings);
                     bound.add(listener);
                 }
                 next.add(listener);
@@ -69,6 +75,22 @@ final class Listeners {
             logger.info("Stopped serving on {}", gone.url());
         }
         current = List.copyOf(next);
+        // handed-over sockets for addresses no longer wanted
+        inherited.values().forEach(ListenerHandover::closeQuietly);
+        inherited.clear();
+    }
+
+    /**
+     * Stops accepting without closing the sockets and gives them up, by
+     * {@link ListenerHandover#key}, for the next dispatcher.
+     */
+    synchronized Map<String, ServerSocketChannel> detach() {
+        Map<String, ServerSocketChannel> sockets = new HashMap<>();
+        for (Listener listener : current) {
+            sockets.put(ListenerHandover.key(server.name(), listener.requested()), listener.detach());
+        }
+        current = List.of();
+        return sockets;
     }
 
     /** Moves accepting to {@code acceptor}, after the loop that accepted died. */

@@ -3,9 +3,11 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,15 @@ final class Server {
     private String encodedIdent;
 
     Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger, Logger accessLogger) {
+        this(name, adjustments, mounts, logger, accessLogger, Map.of());
+    }
+
+    /**
+     * @param inherited listening sockets a previous dispatcher handed over, by
+     *     {@link ListenerHandover#key}: accepted on instead of binding their addresses anew
+     */
+    Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger, Logger accessLogger,
+            Map<String, ServerSocketChannel> inherited) {
         this.name = name;
         this.mounts = mounts;
         this.logger = logger;
@@ -55,7 +66,7 @@ final class Server {
                 new LinkedBlockingQueue<>(),
                 task -> new ServerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet(), false));
         this.loops = new IoLoops(name, logger, this::time);
-        this.listeners = new Listeners(this, logger);
+        this.listeners = new Listeners(this, logger, inherited);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
     }
 
@@ -135,6 +146,11 @@ final class Server {
             log.close();
         }
         logger.info("Server {} stopped", name);
+    }
+
+    /** Stops accepting but keeps the sockets open, and gives them up for the next dispatcher. */
+    Map<String, ServerSocketChannel> detachListeners() {
+        return listeners.detach();
     }
 
     /** The addresses listened on, with the ports actually bound. */

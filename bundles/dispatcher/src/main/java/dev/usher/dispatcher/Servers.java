@@ -6,8 +6,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +39,7 @@ public final class Servers {
     /** Service property naming the servers an application is mounted on; absent means all. */
     static final String SERVER_PROPERTY = "usher.server";
 
+    private final BundleContext context;
     private final Logger logger;
     private final Logger accessLogger;
     private final Map<String, Server> servers = new HashMap<>();
@@ -44,7 +48,8 @@ public final class Servers {
     private boolean active = true;
 
     @Activate
-    public Servers(@Reference LoggerFactory loggers) {
+    public Servers(BundleContext context, @Reference LoggerFactory loggers) {
+        this.context = context;
         this.logger = loggers.getLogger(Servers.class);
         this.accessLogger = loggers.getLogger("dev.usher.access");
     }
@@ -52,6 +57,15 @@ public final class Servers {
     @Deactivate
     synchronized void deactivate() {
         active = false;
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() != Bundle.STOPPING) {
+            // an update or restart of this bundle, not the framework's end: keep the sockets open
+            Map<String, ServerSocketChannel> sockets = new HashMap<>();
+            servers.values().forEach(server -> sockets.putAll(server.detachListeners()));
+            ListenerHandover.offer(context, sockets);
+            if (!sockets.isEmpty()) {
+                logger.info("Listening sockets kept open for the next dispatcher: {}", sockets.keySet());
+            }
+        }
         // every server drains at once, so stopping takes one graceful_timeout at most
         CompletableFuture.allOf(servers.values().stream()
                 .map(server -> CompletableFuture.runAsync(server::stop, runnable -> new Thread(runnable,
@@ -66,7 +80,8 @@ public final class Servers {
         if (!active) {
             return;
         }
-        Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger, accessLogger);
+        Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger, accessLogger,
+                ListenerHandover.claim(context, settings.name()));
         try {
             server.start();
             servers.put(settings.name(), server);
