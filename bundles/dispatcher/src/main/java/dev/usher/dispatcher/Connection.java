@@ -116,13 +116,12 @@ final class Connection implements Selectable {
      * the loop back) only to frame up to {@code channel_request_lookahead} requests ahead.
      */
     private boolean mayRead() {
+        // a running task must end through the loop, which then resumes reading
+        boolean running = state.get() != IDLE && callMeBack();
         if (hasPending()) {
             return false;
         }
-        if (state.get() == IDLE || !callMeBack()) {
-            return true;
-        }
-        return batch.size() < server.adjustments().channelRequestLookahead();
+        return !running || batch.size() < server.adjustments().channelRequestLookahead();
     }
 
     private void read() {

@@ -502,6 +502,35 @@ class ServerTest {
     }
 
     @Test
+    void aRequestArrivingWhileOutputDrainsIsReadOnceTheTaskEnds() throws Exception {
+        byte[] big = new byte[8 << 20];
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpApplication app = (request, response) -> {
+            if (request.pathInfo().equals("/big")) {
+                response.contentLength(big.length);
+                response.body().write(big);
+                response.body().flush();
+                written.countDown();
+                release.await(10, TimeUnit.SECONDS);
+            } else {
+                response.body().write("next".getBytes(StandardCharsets.US_ASCII));
+            }
+        };
+        InetSocketAddress address = start(Map.of("outbuf_high_watermark", String.valueOf(64 << 20)),
+                Map.of("/", app));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(written.await(10, TimeUnit.SECONDS));
+            // arrives while the task still runs and its output is pending
+            client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(big.length, client.read().body().length);
+            release.countDown();
+            assertEquals("next", client.read().text());
+        }
+    }
+
+    @Test
     void declaredLengthIsEnforced() throws Exception {
         HttpApplication wrong = (request, response) -> {
             response.contentLength(5);
