@@ -102,7 +102,12 @@ final class Connection implements Selectable {
             flushPending();
         }
         if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded && held == null) {
-            if (streaming != null ? !streamPaused : mayRead()) {
+            if (streaming != null) {
+                // the streaming application's pace decides; resumeStreaming reads again
+                if (!streamPaused) {
+                    read();
+                }
+            } else if (mayRead()) {
                 read();
             } else {
                 readPaused = true;
