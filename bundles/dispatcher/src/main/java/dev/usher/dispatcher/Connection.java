@@ -67,6 +67,8 @@ final class Connection implements Selectable {
     private ByteBuffer held;
     /** Whether the server is stopping: the request arriving is the last one. */
     private boolean draining;
+    /** Whether any byte has arrived on the connection. */
+    private boolean used;
     /** Written by the loop, and by a task as it ends. */
     private volatile long lastActivityNanos;
 
@@ -155,6 +157,7 @@ final class Connection implements Selectable {
             return;
         }
         lastActivityNanos = loop.now();
+        used = true;
         buffer.flip();
         if (parser.idle()) {
             parser.limits(server.parserLimits());
@@ -519,6 +522,10 @@ final class Connection implements Selectable {
      */
     void drain() {
         draining = true;
+        if (!used) {
+            // just accepted: its first request may be on its way; it gets answered, then closed
+            return;
+        }
         if (parser.idle() && current == null && streaming == null) {
             lastRequestReceived = true;
             if (state.get() == IDLE && !hasPending()) {
@@ -527,6 +534,13 @@ final class Connection implements Selectable {
                 callMeBack();
                 updateInterest();
             }
+        }
+    }
+
+    /** Closes a connection of a stopping server that sent nothing since {@code deadline}. */
+    void closeIfSilentSince(long deadlineNanos) {
+        if (draining && !used && lastActivityNanos - deadlineNanos < 0) {
+            close();
         }
     }
 

@@ -224,6 +224,38 @@ final class Listener implements Selectable {
         }
     }
 
+    /**
+     * Closes the socket for good, as the server stops, after taking in the connections already
+     * waiting in its backlog (they are answered, not reset); returns once closed. Any thread.
+     */
+    void closeNow() {
+        if (loop == null || loop.inLoop()) {
+            acceptBacklogAndClose();
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            acceptBacklogAndClose();
+            closed.complete(null);
+        });
+        try {
+            closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+        }
+    }
+
+    private void acceptBacklogAndClose() {
+        try {
+            for (SocketChannel waiting; (waiting = channel.accept()) != null; ) {
+                server.adopt(waiting);
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        close();
+    }
+
     @Override
     public void close() {
         if (key != null) {

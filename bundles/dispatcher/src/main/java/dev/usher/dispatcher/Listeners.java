@@ -103,10 +103,14 @@ final class Listeners {
         current.forEach(Listener::resume);
     }
 
-    /** Stops listening. */
+    /**
+     * Stops listening, the sockets closed when this returns, so that clients go elsewhere at
+     * once (to a server that took over with {@code SO_REUSEPORT}); those already waiting in a
+     * backlog are taken in and answered.
+     */
     synchronized void close() {
         for (Listener listener : current) {
-            listener.closeSoon();
+            listener.closeNow();
             logger.info("Stopped serving on {}", listener.url());
         }
         current = List.of();

@@ -37,6 +37,8 @@ final class Server {
     private final Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private final IoLoops loops;
     private final CallWatchdog watchdog = new CallWatchdog();
+    /** How long a stopping server waits for the first byte of a connection just accepted. */
+    private static final long SILENT_GRACE_MILLIS = 1000;
     private final Listeners listeners;
 
     private volatile Adjustments adjustments;
@@ -44,6 +46,8 @@ final class Server {
     private volatile ResponseHeadEncoder encoder;
     private volatile TrustedProxies proxies;
     private volatile AccessLog accessLog;
+    /** Set as the server stops: connections that never sent a byte get a short grace. */
+    private volatile boolean stopping;
     private final Logger accessLogger;
     private String encodedIdent;
 
@@ -123,6 +127,7 @@ final class Server {
      * and the threads stop.
      */
     synchronized void stop() {
+        stopping = true;
         listeners.close();
         for (IoLoop loop : loops.all()) {
             loop.execute(() -> List.copyOf(loop.connections()).forEach(Connection::drain));
@@ -352,6 +357,12 @@ final class Server {
             long now = loop.now();
             Adjustments a = adjustments;
             watchdog.check(a.timeout(), logger);
+            if (stopping) {
+                long silent = now - TimeUnit.MILLISECONDS.toNanos(SILENT_GRACE_MILLIS);
+                for (Connection c : List.copyOf(loop.connections())) {
+                    c.closeIfSilentSince(silent);
+                }
+            }
             if (now - nextSweep[0] < 0) {
                 return;
             }
