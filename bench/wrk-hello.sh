@@ -147,7 +147,8 @@ free_port; jetty_port=$port
 # The Usher runtime is Felix with FileInstall watching ./etc, so the listen
 # address is handed over as a config file in a fresh working directory.
 mkdir -p "$work/usher/etc"
-echo "listen=127.0.0.1:$usher_port" >"$work/usher/etc/dev.usher.server.cfg"
+# accesslog empty: measure the server, not the runtime's default access log (Jetty logs none)
+printf 'listen=127.0.0.1:%s\naccesslog=\n' "$usher_port" >"$work/usher/etc/dev.usher.server.cfg"
 # \$JVM_OPTS and \$PORT are left for the server's own shell to expand (word splitting
 # JVM_OPTS on purpose); the jar paths are quoted for it here.
 printf -v usher_jar_q %q "$USHER_JAR"

@@ -30,7 +30,11 @@ import org.osgi.service.log.LogReaderService;
  * <li>{@value #EVENTS_PROPERTY}: {@code true} also prints the bundle, service and framework
  * events the Log Service records at {@code INFO}; otherwise only those at {@code WARN} or
  * worse.</li>
+ * <li>{@value #NAME_PROPERTY}: the process name ({@code -n}), shown in brackets in each line.</li>
  * </ul>
+ *
+ * <p>Lines go to {@link System#out} as it is at the moment of printing: the launcher points it
+ * at the log file with {@code --log-file} and at a new one when USR1 reopens it.
  *
  * <p>On activation it first prints what the Log Service still holds of its history, so what
  * was logged before this component started is not lost (as far as the history reaches). On
@@ -47,9 +51,11 @@ public final class ConsoleLog {
     /** Framework property that, set to {@code true}, prints the framework's event entries too. */
     public static final String EVENTS_PROPERTY = "usher.log.events";
 
+    /** Framework property holding the process name shown in each line. */
+    public static final String NAME_PROPERTY = "usher.name";
+
     private final LogReaderService reader;
     private final LogLine format;
-    private final PrintStream out = System.out;
     /** Sequence numbers of replayed history entries the listener may deliver once more. */
     private final Set<Long> replayed = new HashSet<>();
     /** The highest sequence number seen, printed or not. */
@@ -60,7 +66,7 @@ public final class ConsoleLog {
     public ConsoleLog(BundleContext context, @Reference LogReaderService reader) {
         this.reader = reader;
         this.format = LogLine.fromProperties(context.getProperty(LEVEL_PROPERTY),
-                context.getProperty(EVENTS_PROPERTY), this::warn);
+                context.getProperty(EVENTS_PROPERTY), context.getProperty(NAME_PROPERTY), this::warn);
         synchronized (this) {
             // Listen first, then replay: an entry logged in between is in both, and printed once.
             reader.addLogListener(listener);
@@ -104,6 +110,7 @@ public final class ConsoleLog {
 
     private void print(LogEntry entry) {
         if (format.accepts(entry)) {
+            PrintStream out = System.out;
             out.println(format.format(entry));
             if (entry.getException() != null) {
                 entry.getException().printStackTrace(out);
@@ -113,6 +120,6 @@ public final class ConsoleLog {
     }
 
     private void warn(String message) {
-        out.println(message);
+        System.out.println(message);
     }
 }

@@ -13,7 +13,8 @@ import org.osgi.service.log.LogLevel;
 /**
  * Which log entries the console prints, and the line it prints for one:
  * {@code 2026-11-23 05:05:12.345 INFO  dev.usher.dispatcher [dev.usher.dispatcher.Server] Serving on ...}
- * (time, level, bundle symbolic name, logger name when it differs from that, message).
+ * (time, level, the process name in brackets when one is set with {@code -n}, bundle symbolic
+ * name, logger name when it differs from that, message).
  */
 final class LogLine {
 
@@ -25,10 +26,17 @@ final class LogLine {
 
     private final LogLevel threshold;
     private final boolean events;
+    private final String name;
 
     LogLine(LogLevel threshold, boolean events) {
+        this(threshold, events, null);
+    }
+
+    /** @param name the process name shown in each line, or null */
+    LogLine(LogLevel threshold, boolean events, String name) {
         this.threshold = threshold;
         this.events = events;
+        this.name = name == null || name.isBlank() ? null : name;
     }
 
     /**
@@ -36,6 +44,11 @@ final class LogLine {
      * reported to {@code warnings} and {@code INFO} is used.
      */
     static LogLine fromProperties(String level, String events, Consumer<String> warnings) {
+        return fromProperties(level, events, null, warnings);
+    }
+
+    /** As {@link #fromProperties(String, String, Consumer)}, with the process name (may be null). */
+    static LogLine fromProperties(String level, String events, String name, Consumer<String> warnings) {
         LogLevel threshold = LogLevel.INFO;
         if (level != null && !level.isBlank()) {
             try {
@@ -44,7 +57,7 @@ final class LogLine {
                 warnings.accept("usher console log: unknown level '" + level + "', printing INFO and above");
             }
         }
-        return new LogLine(threshold, Boolean.parseBoolean(events));
+        return new LogLine(threshold, Boolean.parseBoolean(events), name);
     }
 
     LogLevel threshold() {
@@ -62,17 +75,25 @@ final class LogLine {
 
     String format(LogEntry entry) {
         Bundle bundle = entry.getBundle();
-        return line(entry.getTime(), entry.getLogLevel(), bundle == null ? null : bundle.getSymbolicName(),
+        return line(entry.getTime(), entry.getLogLevel(), name, bundle == null ? null : bundle.getSymbolicName(),
                 entry.getLoggerName(), entry.getMessage());
     }
 
     /** A console line, for entries and for what the console says itself. */
     static String line(long time, LogLevel level, String bsn, String loggerName, String message) {
+        return line(time, level, null, bsn, loggerName, message);
+    }
+
+    /** A console line with the process name ({@code -n}; null for none). */
+    static String line(long time, LogLevel level, String name, String bsn, String loggerName, String message) {
         StringBuilder line = new StringBuilder(160);
         TIME.formatTo(Instant.ofEpochMilli(time), line);
         line.append(' ').append(level.name());
         for (int i = level.name().length(); i < 5; i++) {
             line.append(' ');
+        }
+        if (name != null && !name.isBlank()) {
+            line.append(" [").append(name).append(']');
         }
         if (bsn != null) {
             line.append(' ').append(bsn);

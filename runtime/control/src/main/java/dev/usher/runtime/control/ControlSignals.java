@@ -1,0 +1,54 @@
+package dev.usher.runtime.control;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.osgi.service.log.Logger;
+
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * The signals the control bundle handles while it is active (HUP, TTIN, TTOU); when it stops, the
+ * handlers it replaced (the launcher's) are put back.
+ */
+final class ControlSignals implements AutoCloseable {
+
+    private final Logger logger;
+    private final Map<Signal, SignalHandler> replaced = new LinkedHashMap<>();
+
+    ControlSignals(Logger logger) {
+        this.logger = logger;
+    }
+
+    /** Handles the signal {@code name} (e.g. {@code HUP}) with {@code action}, given the signal's lower-case name. */
+    synchronized void handle(String name, java.util.function.Consumer<String> action) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        try {
+            Signal signal = new Signal(name);
+            SignalHandler previous = Signal.handle(signal, received -> {
+                try {
+                    action.accept(lower);
+                } catch (RuntimeException e) {
+                    logger.error("Handling signal: {}: {}", lower, e.toString(), e);
+                }
+            });
+            replaced.putIfAbsent(signal, previous);
+        } catch (IllegalArgumentException e) {
+            logger.warn("Signal {} cannot be handled: {}", name, e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        replaced.forEach((signal, previous) -> {
+            try {
+                Signal.handle(signal, previous);
+            } catch (IllegalArgumentException e) {
+                // as it was
+            }
+        });
+        replaced.clear();
+    }
+}

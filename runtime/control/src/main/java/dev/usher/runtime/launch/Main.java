@@ -1,0 +1,152 @@
+package dev.usher.runtime.launch;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.usher.runtime.options.CommandLine;
+import dev.usher.runtime.options.ConfigCheck;
+import dev.usher.runtime.options.DaemonStatus;
+import dev.usher.runtime.options.EtcFiles;
+import dev.usher.runtime.options.Help;
+import dev.usher.runtime.options.Options;
+import dev.usher.runtime.options.PidFile;
+import dev.usher.runtime.options.SettingsFile;
+import dev.usher.runtime.options.UsageException;
+
+/**
+ * The executable jar's main class: {@code java -jar usher.jar [OPTIONS] [SETTINGS_PATH]}.
+ *
+ * <p>It parses the command line ({@link CommandLine}), answers {@code --help}, {@code --version}
+ * and {@code --check-config}, checks what must hold before anything starts (the settings,
+ * {@code -u}/{@code -g}, the pid file), detaches with {@code -D} ({@link Daemon}), and then sets
+ * the options as framework properties ({@link Options#toProperties()}), opens the log file,
+ * installs the process's signal handlers ({@link ProcessSignals}) and hands over to bnd's launcher
+ * ({@code aQute.launcher.pre.EmbeddedLauncher}), which starts Felix with the bundles. Inside the
+ * framework the control bundle turns the options into Config Admin configuration.
+ *
+ * <p>Exit status: 0 after a graceful stop, 1 when the settings, the pid file, the user or group
+ * or the start fail, 2 for a command line it cannot use (one line on standard error naming the
+ * option), 130 after a stop at once (a second INT).
+ */
+public final class Main {
+
+    /** The launcher bnd's export puts into the jar. */
+    static final String BND_LAUNCHER = "aQute.launcher.pre.EmbeddedLauncher";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args);
+        if (status >= 0) {
+            System.out.flush();
+            System.err.flush();
+            System.exit(status);
+        }
+    }
+
+    /** Runs the command line; returns the exit status, or -1 when the framework ran and the launcher exits itself. */
+    static int run(String[] args) {
+        Options options;
+        try {
+            options = CommandLine.parse(args);
+        } catch (UsageException e) {
+            System.err.println("usher: error: " + e.getMessage());
+            return 2;
+        }
+        if (options.help()) {
+            System.out.print(Help.text());
+            return 0;
+        }
+        if (options.version()) {
+            System.out.println(Help.versionLine());
+            return 0;
+        }
+        Path statusFile = daemonStatusFile();
+        SettingsFile settings = SettingsFile.EMPTY;
+        ConfigCheck.Report report;
+        try {
+            if (options.config() != null) {
+                settings = SettingsFile.read(options.config());
+            }
+            Map<String, EtcFiles.EtcFile> etc = EtcFiles.read(options.settingsDirectory().resolve("etc"),
+                    System::getProperty);
+            report = ConfigCheck.check(options, settings, etc);
+        } catch (IOException | SettingsFile.SyntaxException e) {
+            return fail(statusFile, e.getMessage());
+        }
+        if (options.checkConfig()) {
+            report.lines().forEach(System.out::println);
+            report.errors().forEach(error -> System.err.println("error: " + error));
+            return report.ok() ? 0 : 1;
+        }
+        if (!report.ok()) {
+            report.errors().forEach(error -> System.err.println("usher: error: " + error));
+            return fail(statusFile, String.join("; ", report.errors()));
+        }
+        report.lines().stream().filter(line -> line.startsWith("warning: "))
+                .forEach(line -> System.err.println("usher: " + line));
+        String refusal = ProcessIdentity.refusal(options.user(), options.group());
+        if (refusal == null && options.pidFile() != null) {
+            refusal = PidFile.refusal(options.pidFile());
+        }
+        if (refusal != null) {
+            return fail(statusFile, refusal);
+        }
+        if (options.daemon() && statusFile == null) {
+            return Daemon.detach(options, args);
+        }
+        return launch(options, statusFile);
+    }
+
+    private static int launch(Options options, Path statusFile) {
+        options.toProperties().forEach(System::setProperty);
+        ConsoleLine.name(options.name());
+        LogFile logFile = null;
+        if (options.logFile() != null && !options.logFile().equals("-")) {
+            try {
+                logFile = LogFile.open(Path.of(options.logFile()), options.umask());
+            } catch (IOException e) {
+                return fail(statusFile, "option --log-file: cannot open " + options.logFile() + ": " + e.getMessage());
+            }
+        }
+        ProcessSignals.install(options.pidFile(), logFile);
+        UsherProcess.register(options);
+        if (options.name() != null) {
+            Thread.currentThread().setName(options.name() + "-main");
+        }
+        try {
+            Class.forName(BND_LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+            return -1;
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            cause.printStackTrace();
+            return fail(statusFile, "the framework did not start: " + cause);
+        } catch (ReflectiveOperationException e) {
+            return fail(statusFile, "no launcher " + BND_LAUNCHER + " in the class path: run the exported usher.jar");
+        }
+    }
+
+    /** Prints {@code usher: error: message}, reports it to a waiting launcher ({@code -D}), and returns 1. */
+    private static int fail(Path statusFile, String message) {
+        PrintStream err = System.err;
+        err.println("usher: error: " + message);
+        if (statusFile != null) {
+            try {
+                DaemonStatus.failed(statusFile, message);
+            } catch (IOException e) {
+                err.println("usher: error: cannot report to the launcher: " + e.getMessage());
+            }
+        }
+        return 1;
+    }
+
+    /** The status file when this process is the daemon of a {@code -D} launcher, else null. */
+    private static Path daemonStatusFile() {
+        String status = System.getProperty(Options.DAEMON_STATUS);
+        return status == null || status.isBlank() ? null : Path.of(status);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.usher.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Signals to a running {@code usher.jar}: TERM lets a slow request in flight finish, then the
+ * process exits 0; a second INT stops at once; HUP applies an edited settings file live on a
+ * connection opened before; TTIN and TTOU change the number of I/O workers (as the control
+ * bundle writes them, and as the dispatcher reports them: {@code Server default: N I/O workers}).
+ */
+class SignalsIT {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void termLetsASlowRequestInFlightFinishThenExitsZero() throws Exception {
+        deploySlowApplication();
+        int port = UsherRun.freePort();
+        Path pidFile = directory.resolve("usher.pid");
+        try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "-p", pidFile.toString(),
+                "--graceful-timeout", "20")) {
+            usher.awaitServing();
+            awaitSlowApplication(usher, port);
+            int before = usher.console().lines().size();
+
+            CompletableFuture<HttpConnection.Response> slow = CompletableFuture.supplyAsync(() -> {
+                try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 30_000)) {
+                    return connection.get("/slow?2500");
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            usher.console().awaitFrom(before, line -> line.contains("Slow request: working 2500 ms"), UsherRun.STARTUP);
+            usher.signal("TERM");
+
+            HttpConnection.Response response = slow.get(30, TimeUnit.SECONDS);
+            assertEquals(200, response.status(), usher.console()::text);
+            assertEquals("done after 2500 ms", response.body(), usher.console()::text);
+            assertEquals(0, usher.awaitExit(UsherRun.SHUTDOWN), usher.console()::text);
+            int done = usher.console().indexOf(line -> line.contains("Slow request: done after 2500 ms"));
+            int stopped = usher.console().indexOf(line -> line.contains("Framework stopped in"));
+            assertTrue(done >= 0 && stopped > done, usher.console()::text);
+            assertFalse(Files.exists(pidFile), "the pid file is removed at exit");
+        }
+    }
+
+    @Test
+    void aSecondIntStopsAtOnce() throws Exception {
+        deploySlowApplication();
+        int port = UsherRun.freePort();
+        Path pidFile = directory.resolve("usher.pid");
+        try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "-p", pidFile.toString(),
+                "--graceful-timeout", "60")) {
+            usher.awaitServing();
+            awaitSlowApplication(usher, port);
+            int before = usher.console().lines().size();
+            CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> {
+                try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 60_000)) {
+                    connection.get("/slow?45000");
+                } catch (IOException expected) {
+                    // the process halts under it
+                }
+            });
+            usher.console().awaitFrom(before, line -> line.contains("Slow request: working 45000 ms"), UsherRun.STARTUP);
+            usher.signal("INT");
+            usher.console().awaitFrom(before, line -> line.contains("Handling signal: int: stopping gracefully"),
+                    UsherRun.SHUTDOWN);
+            long start = System.nanoTime();
+            usher.signal("INT");
+            assertEquals(130, usher.awaitExit(Duration.ofSeconds(20)), usher.console()::text);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "not at once");
+            assertTrue(usher.console().text().contains("Handling signal: int: stopping at once"), usher.console()::text);
+            assertFalse(Files.exists(pidFile), "the pid file is removed by a stop at once too");
+            slow.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void hupAppliesTheEditedSettingsFileLiveAndKeepsConnections() throws Exception {
+        int port = UsherRun.freePort();
+        Path config = directory.resolve("usher.ini");
+        Files.writeString(config, "[server:main]\nlisten = 127.0.0.1:" + port + "\nident = before-hup\n");
+        try (UsherRun usher = UsherRun.start(directory, "-c", config.toString())) {
+            usher.awaitServing();
+            try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
+                assertEquals("before-hup", connection.get("/").header("server"));
+
+                Files.writeString(config, "[server:main]\nlisten = 127.0.0.1:" + port + "\nident = after-hup\n");
+                int before = usher.console().lines().size();
+                usher.signal("HUP");
+                int reloading = usher.console().awaitFrom(before, line -> line.contains("Handling signal: hup: reloading "
+                        + config), UsherRun.STARTUP);
+                usher.console().awaitFrom(reloading, line -> line.contains("Server default: configuration applied"),
+                        UsherRun.STARTUP);
+
+                HttpConnection.Response response = connection.get("/");
+                assertEquals(200, response.status(), usher.console()::text);
+                assertEquals("after-hup", response.header("server"), usher.console()::text);
+                assertEquals(2, connection.requests(), "both on the connection opened before HUP");
+            }
+            usher.signal("TERM");
+            assertEquals(0, usher.awaitExit(UsherRun.SHUTDOWN), usher.console()::text);
+        }
+    }
+
+    @Test
+    void ttinAndTtouChangeTheNumberOfWorkers() throws Exception {
+        int port = UsherRun.freePort();
+        try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "-w", "2")) {
+            usher.awaitServing();
+            workers(usher, "TTIN", 3);
+            workers(usher, "TTOU", 2);
+            workers(usher, "TTOU", 1);
+            int before = usher.console().lines().size();
+            usher.signal("TTOU");
+            usher.console().awaitFrom(before, line -> line.contains("server default: workers stay 1 (the least is 1)"),
+                    UsherRun.STARTUP);
+            try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
+                assertEquals("Hello, World!", connection.get("/").body());
+            }
+            usher.signal("TERM");
+            assertEquals(0, usher.awaitExit(UsherRun.SHUTDOWN), usher.console()::text);
+        }
+    }
+
+    /**
+     * Sends the signal and waits for the control bundle's line (the configuration it writes) and
+     * the dispatcher's (the I/O loops it runs).
+     */
+    private static void workers(UsherRun usher, String signal, int workers) throws Exception {
+        int before = usher.console().lines().size();
+        usher.signal(signal);
+        usher.console().awaitFrom(before, line -> line.contains("Handling signal: " + signal.toLowerCase()
+                + ": server default: workers " + (signal.equals("TTIN") ? workers - 1 : workers + 1) + " -> " + workers),
+                UsherRun.STARTUP);
+        usher.console().awaitFrom(before, line -> line.contains("Server default: " + workers + " I/O workers"),
+                UsherRun.STARTUP);
+    }
+
+    private void deploySlowApplication() throws IOException {
+        Path bundle = Path.of(System.getProperty("usher.testapp.jar", "target/it-bundles/usher-runtime-testapp.jar"));
+        assertTrue(Files.isRegularFile(bundle), "no test application at " + bundle.toAbsolutePath());
+        Files.createDirectories(directory.resolve("deploy"));
+        Files.copy(bundle, directory.resolve("deploy/usher-runtime-testapp.jar"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Waits until /slow is mounted (until then / answers it). */
+    private static void awaitSlowApplication(UsherRun usher, int port) throws InterruptedException {
+        usher.poll("no /slow application", UsherRun.STARTUP, () -> {
+            try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
+                return "done after 0 ms".equals(connection.get("/slow?0").body());
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+}
