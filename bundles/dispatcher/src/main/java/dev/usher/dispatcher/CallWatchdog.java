@@ -14,12 +14,12 @@ import org.osgi.service.log.Logger;
 final class CallWatchdog {
 
     private static final class Call {
-        final String what;
+        final Object what;
         final long startNanos;
         final boolean interruptible;
         boolean reported;
 
-        Call(String what, long startNanos, boolean interruptible) {
+        Call(Object what, long startNanos, boolean interruptible) {
             this.what = what;
             this.startNanos = startNanos;
             this.interruptible = interruptible;
@@ -28,18 +28,27 @@ final class CallWatchdog {
 
     private final Map<Thread, Call> running = new ConcurrentHashMap<>();
 
-    /** The current thread starts calling an application for {@code what}. */
-    void enter(Object what, boolean interruptible) {
-        running.put(Thread.currentThread(), new Call(String.valueOf(what), System.nanoTime(), interruptible));
+    /**
+     * The current thread starts calling an application for {@code what} (described only if
+     * reported); returns whether the call is watched, to pass to {@link #exit}.
+     */
+    boolean enter(Object what, boolean interruptible, int timeoutSeconds) {
+        if (timeoutSeconds <= 0) {
+            return false;
+        }
+        running.put(Thread.currentThread(), new Call(what, System.nanoTime(), interruptible));
+        return true;
     }
 
     /**
      * The call is over. Clears an interrupt the watchdog may have sent, so the thread's next
      * socket write does not close the channel.
      */
-    void exit() {
-        running.remove(Thread.currentThread());
-        Thread.interrupted();
+    void exit(boolean watched) {
+        if (watched) {
+            running.remove(Thread.currentThread());
+            Thread.interrupted();
+        }
     }
 
     /** Reports, once each, the calls running longer than {@code timeoutSeconds} (0: never). */

@@ -75,7 +75,8 @@ final class Task implements Runnable {
         }
         boolean failed = false;
         CallWatchdog watchdog = server.watchdog();
-        watchdog.enter(request, !(Thread.currentThread() instanceof ServerThread thread && thread.isIoLoop()));
+        boolean watched = watchdog.enter(request,
+                !(Thread.currentThread() instanceof ServerThread thread && thread.isIoLoop()), server.adjustments().timeout());
         try {
             request.mount().application().handle(request, response);
         } catch (Exception | LinkageError | AssertionError e) {
@@ -89,7 +90,7 @@ final class Task implements Runnable {
                 failed = false;
             }
         } finally {
-            watchdog.exit();
+            watchdog.exit(watched);
         }
         response.finish(failed);
         if (response.problem() != null) {

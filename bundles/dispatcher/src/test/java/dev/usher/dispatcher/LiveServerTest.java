@@ -336,6 +336,29 @@ class LiveServerTest {
         assertTrue(log.lines.stream().anyMatch(l -> l.contains("still busy after graceful_timeout")));
     }
 
+    @Test
+    void aCallPastTheTimeoutIsLoggedWithItsStackAndInterrupted() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        HttpApplication stuck = (request, response) -> {
+            try {
+                new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        };
+        settings.put("timeout", "1");
+        start(stuck);
+        try (RawClient client = new RawClient(tcp())) {
+            RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertTrue(interrupted.await(10, TimeUnit.SECONDS));
+            assertEquals(500, r.status(), "the interrupted application's failure is a 500");
+            assertEquals(500, client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status(),
+                    "the connection and the thread go on serving");
+        }
+        assertTrue(log.lines.stream().anyMatch(l -> l.contains("exceeded timeout=1s") && l.contains("CountDownLatch.await")));
+    }
+
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Object monitor = new Object();
