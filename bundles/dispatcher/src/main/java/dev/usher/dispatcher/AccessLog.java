@@ -14,6 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.log.Logger;
@@ -38,6 +41,7 @@ final class AccessLog {
     private final Logger logger;
     private final PrintStream stdout;
     private final Path file;
+    private final Set<PosixFilePermission> permissions;
     private FileChannel channel;
     private Object fileKey;
     private long nextRotationCheck;
@@ -46,24 +50,27 @@ final class AccessLog {
         void append(StringBuilder line, Entry entry);
     }
 
-    private AccessLog(String format, Logger logger, PrintStream stdout, Path file) {
+    private AccessLog(String format, Logger logger, PrintStream stdout, Path file,
+            Set<PosixFilePermission> permissions) {
         this.atoms = compile(format);
         this.logger = logger;
         this.stdout = stdout;
         this.file = file;
+        this.permissions = permissions;
     }
 
     /**
      * The access log {@code accesslog} asks for, or null for none.
      *
      * @param accessLogger the Log Service logger for {@code accesslog=log}
+     * @param permissions of a log file Usher creates; null for the system's default
      */
-    static AccessLog of(String accesslog, String format, Logger accessLogger) {
+    static AccessLog of(String accesslog, String format, Logger accessLogger, Set<PosixFilePermission> permissions) {
         return switch (accesslog) {
             case "" -> null;
-            case "log" -> new AccessLog(format, accessLogger, null, null);
-            case "-" -> new AccessLog(format, null, System.out, null);
-            default -> new AccessLog(format, null, null, Path.of(accesslog));
+            case "log" -> new AccessLog(format, accessLogger, null, null, null);
+            case "-" -> new AccessLog(format, null, System.out, null, null);
+            default -> new AccessLog(format, null, null, Path.of(accesslog), permissions);
         };
     }
 
@@ -106,6 +113,13 @@ final class AccessLog {
             Object key = Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class).fileKey() : null;
             if (channel == null || key == null || !key.equals(fileKey)) {
                 close();
+                if (permissions != null && !Files.exists(file)) {
+                    try {
+                        Files.createFile(file, PosixFilePermissions.asFileAttribute(permissions));
+                    } catch (java.nio.file.FileAlreadyExistsException raced) {
+                        // created in between: append to it
+                    }
+                }
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND);
                 fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();

@@ -17,6 +17,7 @@ import org.osgi.service.log.Logger;
 final class IoLoops {
 
     private final String serverName;
+    private final String threadPrefix;
     private final Logger logger;
     private final Consumer<IoLoop> timing;
     private final AtomicInteger next = new AtomicInteger();
@@ -25,10 +26,12 @@ final class IoLoops {
     private Runnable onReplaced = () -> { };
 
     /**
+     * @param threadPrefix names the loops' threads: {@code <prefix>-io-N}
      * @param timing sets a new loop's wait and timer (from the current settings)
      */
-    IoLoops(String serverName, Logger logger, Consumer<IoLoop> timing) {
+    IoLoops(String serverName, String threadPrefix, Logger logger, Consumer<IoLoop> timing) {
         this.serverName = serverName;
+        this.threadPrefix = threadPrefix;
         this.logger = logger;
         this.timing = timing;
     }
@@ -94,7 +97,7 @@ final class IoLoops {
 
     private IoLoop start() {
         IoLoop[] self = new IoLoop[1];
-        IoLoop loop = new IoLoop("usher-" + serverName + "-io-" + created.getAndIncrement(),
+        IoLoop loop = new IoLoop(threadPrefix + "-io-" + created.getAndIncrement(),
                 cause -> replace(self[0], cause));
         self[0] = loop;
         timing.accept(loop);

@@ -28,6 +28,7 @@ import dev.usher.http1.ResponseHeadEncoder;
 final class Server {
 
     private final String name;
+    private final ProcessIdentity identity;
     private final Supplier<Mounts> mounts;
     private final Logger logger;
     private final AtomicInteger connections = new AtomicInteger();
@@ -52,7 +53,7 @@ final class Server {
     private String encodedIdent;
 
     Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger, Logger accessLogger) {
-        this(name, adjustments, mounts, logger, accessLogger, Map.of());
+        this(name, adjustments, mounts, logger, accessLogger, Map.of(), ProcessIdentity.DEFAULT);
     }
 
     /**
@@ -60,16 +61,18 @@ final class Server {
      *     {@link ListenerHandover#key}: accepted on instead of binding their addresses anew
      */
     Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger, Logger accessLogger,
-            Map<String, ServerSocketChannel> inherited) {
+            Map<String, ServerSocketChannel> inherited, ProcessIdentity identity) {
         this.name = name;
+        this.identity = identity;
         this.mounts = mounts;
         this.logger = logger;
         this.accessLogger = accessLogger;
         settings(adjustments);
         this.pool = new ThreadPoolExecutor(adjustments.threads(), adjustments.threads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
-                task -> new ServerThread(task, "usher-" + name + "-app-" + threadNumber.incrementAndGet(), false));
-        this.loops = new IoLoops(name, logger, this::time);
+                task -> new ServerThread(task, identity.name() + "-" + name + "-app-" + threadNumber.incrementAndGet(),
+                        false));
+        this.loops = new IoLoops(name, identity.name() + "-" + name, logger, this::time);
         this.listeners = new Listeners(this, logger, inherited);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
     }
@@ -331,7 +334,8 @@ final class Server {
         if (previous == null || !previous.accessLog().equals(next.accessLog())
                 || !previous.accessLogFormat().equals(next.accessLogFormat())) {
             AccessLog old = accessLog;
-            accessLog = AccessLog.of(next.accessLog(), next.accessLogFormat(), accessLogger);
+            accessLog = AccessLog.of(next.accessLog(), next.accessLogFormat(), accessLogger,
+                    identity.filePermissions());
             if (old != null) {
                 old.close();
             }

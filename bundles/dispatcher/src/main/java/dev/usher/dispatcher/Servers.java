@@ -42,6 +42,7 @@ public final class Servers {
     private final BundleContext context;
     private final Logger logger;
     private final Logger accessLogger;
+    private final ProcessIdentity identity;
     private final Map<String, Server> servers = new HashMap<>();
     private final Map<HttpApplication, List<MountPoint>> applications = new HashMap<>();
     private volatile Mounts mounts = Mounts.EMPTY;
@@ -52,6 +53,7 @@ public final class Servers {
         this.context = context;
         this.logger = loggers.getLogger(Servers.class);
         this.accessLogger = loggers.getLogger("dev.usher.access");
+        this.identity = ProcessIdentity.of(context);
     }
 
     @Deactivate
@@ -69,7 +71,7 @@ public final class Servers {
         // every server drains at once, so stopping takes one graceful_timeout at most
         CompletableFuture.allOf(servers.values().stream()
                 .map(server -> CompletableFuture.runAsync(server::stop, runnable -> new Thread(runnable,
-                        "usher-" + server.name() + "-stop").start()))
+                        identity.name() + "-" + server.name() + "-stop").start()))
                 .toArray(CompletableFuture[]::new)).join();
         servers.clear();
     }
@@ -81,7 +83,7 @@ public final class Servers {
             return;
         }
         Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger, accessLogger,
-                ListenerHandover.claim(context, settings.name()));
+                ListenerHandover.claim(context, settings.name()), identity);
         try {
             server.start();
             servers.put(settings.name(), server);

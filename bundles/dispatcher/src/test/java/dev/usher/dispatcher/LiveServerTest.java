@@ -359,6 +359,33 @@ class LiveServerTest {
         assertTrue(log.lines.stream().anyMatch(l -> l.contains("exceeded timeout=1s") && l.contains("CountDownLatch.await")));
     }
 
+    @Test
+    void threadsCarryTheProcessNameAndAccessLogFilesTheUmask() throws Exception {
+        Path accessLog = dir.resolve("access.log");
+        settings.put("accesslog", accessLog.toString());
+        settings.put("access_log_format", "%(h)s \"%(r)s\" %(s)s %(b)s %({x-test}i)s");
+        Mounts mounts = new Mounts(List.of(new MountPoint("", ORIGIN, 0, 1, Set.of(), false, false)));
+        server = new Server("live", Adjustments.parse(settings), () -> mounts, log.logger, log.logger, Map.of(),
+                new ProcessIdentity("web1", 027));
+        server.start();
+        try (RawClient client = new RawClient(tcp())) {
+            client.send("GET /a?b HTTP/1.1\r\nHost: x\r\nX-Test: yes\r\n\r\n").read();
+        }
+        awaitTrue(() -> Files.exists(accessLog) && readQuietly(accessLog).endsWith("\n"));
+        assertTrue(readQuietly(accessLog).matches("127\\.0\\.0\\.1 \"GET /a\\?b HTTP/1\\.1\" 200 \\d+ yes\n"),
+                readQuietly(accessLog));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(accessLog)));
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("web1-live-io-")));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Object monitor = new Object();
