@@ -123,12 +123,14 @@ final class IoLoop implements Runnable {
             }
         } catch (Throwable t) {
             if (running) {
+                letGoOfAll();
+                stopped.countDown();
                 onDeath.accept(t);
+                return;
             }
-        } finally {
-            closeAll();
-            stopped.countDown();
         }
+        closeAll();
+        stopped.countDown();
     }
 
     private void dispatch(SelectionKey key) {
@@ -138,6 +140,20 @@ final class IoLoop implements Runnable {
     private void runTasks() {
         for (Runnable task; (task = tasks.poll()) != null; ) {
             task.run();
+        }
+    }
+
+    /** After an unexpected throwable: the listeners go on in the replacement loop. */
+    private void letGoOfAll() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof Selectable s) {
+                s.abandon();
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to release
         }
     }
 

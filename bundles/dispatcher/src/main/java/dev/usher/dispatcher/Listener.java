@@ -72,6 +72,11 @@ final class Listener implements Selectable {
         return new Listener(server, channel, requested, socketFile);
     }
 
+    @Override
+    public void abandon() {
+        detach();
+    }
+
     /**
      * Stops accepting without closing the socket, and gives it up: for the next dispatcher.
      * Any thread.

@@ -10,4 +10,12 @@ interface Selectable {
 
     /** Closes it, on the loop's thread, as the loop stops. */
     void close();
+
+    /**
+     * Lets go of it as the loop dies of a throwable: a connection closes; a listener only
+     * leaves the loop, so the replacement loop accepts on the same socket.
+     */
+    default void abandon() {
+        close();
+    }
 }

@@ -171,6 +171,11 @@ final class Server {
         return loops.size();
     }
 
+    /** The I/O loops now; for tests. */
+    List<IoLoop> loopsForTest() {
+        return loops.all();
+    }
+
     /** How many application threads the pool may run; for tests. */
     int threads() {
         return pool.getMaximumPoolSize();

@@ -386,6 +386,20 @@ class LiveServerTest {
         }
     }
 
+    @Test
+    void aLoopKilledByAnUnexpectedThrowableIsReplaced() throws Exception {
+        start(ORIGIN);
+        IoLoop first = server.loopsForTest().get(0);
+        first.execute(() -> {
+            throw new IllegalStateException("a bug in the loop");
+        });
+        awaitTrue(() -> log.lines.stream().anyMatch(l -> l.contains("died; replacing it")));
+        awaitTrue(() -> !server.loopsForTest().contains(first));
+        try (RawClient client = new RawClient(tcp())) {
+            assertTrue(get(client, "/").startsWith("127.0.0.1"), "the replacement accepts and serves");
+        }
+    }
+
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Object monitor = new Object();
