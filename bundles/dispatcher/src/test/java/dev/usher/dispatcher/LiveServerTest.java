@@ -400,6 +400,32 @@ class LiveServerTest {
         }
     }
 
+    @Test
+    void socketErrorsAreLoggedOnlyWithLogSocketErrors() throws Exception {
+        HttpApplication large = (request, response) -> response.body().write(new byte[8 << 20]);
+        start(large);
+        resetMidResponse();
+        awaitTrue(() -> log.lines.stream().anyMatch(l -> l.startsWith("DEBUG") && l.contains("socket error")));
+        change("log_socket_errors", "false");
+        log.lines.clear();
+        resetMidResponse();
+        try (RawClient client = new RawClient(tcp())) {
+            // the server has handled the reset connection before it answers this one
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        }
+        assertFalse(log.lines.stream().anyMatch(l -> l.contains("socket error")), log.lines.toString());
+    }
+
+    /** A client that asks for a large response and resets the connection as it starts reading. */
+    private void resetMidResponse() throws IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.connect(tcp());
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getInputStream().read(new byte[1]);
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Object monitor = new Object();

@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.service.log.Logger;
 
-/** A {@link Logger} for tests outside OSGi: keeps what was logged at INFO and above. */
+/** A {@link Logger} for tests outside OSGi: keeps what was logged at DEBUG and above. */
 final class RecordingLogger {
 
     final List<String> lines = new CopyOnWriteArrayList<>();
@@ -16,7 +16,7 @@ final class RecordingLogger {
         logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     String name = method.getName();
-                    if (name.equals("info") || name.equals("warn") || name.equals("error")) {
+                    if (name.equals("debug") || name.equals("info") || name.equals("warn") || name.equals("error")) {
                         lines.add(name.toUpperCase() + " " + format(args));
                     }
                     if (method.getReturnType() == boolean.class) {
