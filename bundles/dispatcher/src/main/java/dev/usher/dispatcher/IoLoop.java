@@ -123,13 +123,14 @@ final class IoLoop implements Runnable {
             }
         } catch (Throwable t) {
             if (running) {
-                letGoOfAll();
+                release(Selectable::abandon);
                 stopped.countDown();
                 onDeath.accept(t);
                 return;
             }
         }
-        closeAll();
+        runTasks();
+        release(Selectable::close);
         stopped.countDown();
     }
 
@@ -143,26 +144,15 @@ final class IoLoop implements Runnable {
         }
     }
 
-    /** After an unexpected throwable: the listeners go on in the replacement loop. */
-    private void letGoOfAll() {
-        for (SelectionKey key : selector.keys()) {
-            if (key.isValid() && key.attachment() instanceof Selectable s) {
-                s.abandon();
-            }
-        }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-    }
-
-    private void closeAll() {
-        runTasks();
+    /**
+     * Lets go of everything registered, then the selector: {@code close} as the loop stops,
+     * {@code abandon} after an unexpected throwable (its listeners go on in the replacement).
+     */
+    private void release(Consumer<Selectable> how) {
         for (SelectionKey key : selector.keys()) {
             // a cancelled key belongs to a connection handed to another loop
             if (key.isValid() && key.attachment() instanceof Selectable s) {
-                s.close();
+                how.accept(s);
             }
         }
         try {

@@ -43,10 +43,14 @@ final class TrustedProxies {
                 settings.serverName());
         boolean trusted = trusts(peer);
         Set<String> believed = trusted ? settings.trustedProxyHeaders() : Set.of();
-        Set<String> untrusted = new TreeSet<>();
+        // allocated only for a request that carries a proxy field: most carry none
+        Set<String> untrusted = Set.of();
         for (int i = 0; i < head.fieldCount(); i++) {
             String name = head.fieldName(i);
             if (PROXY_FIELDS.contains(name) && !believed.contains(name)) {
+                if (untrusted.isEmpty()) {
+                    untrusted = new TreeSet<>();
+                }
                 untrusted.add(name);
             }
         }
