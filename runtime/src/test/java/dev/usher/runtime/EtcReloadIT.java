@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class EtcReloadIT {
                 assertEquals("Hello, World!", kept.get("/").body().strip());
 
                 int mark = usher.console().lines().size();
-                Files.writeString(etc.resolve("dev.usher.server.cfg"), "listen=127.0.0.1:" + second + "\nident=edited\n");
+                replace(etc.resolve("dev.usher.server.cfg"), "listen=127.0.0.1:" + second + "\nident=edited\n");
                 usher.console().awaitFrom(mark, line -> line.contains("Serving on http://127.0.0.1:" + second),
                         UsherRun.STARTUP);
                 try (HttpConnection moved = HttpConnection.tcp("127.0.0.1", second, 10_000)) {
@@ -41,7 +42,7 @@ class EtcReloadIT {
                 assertEquals(200, again.status(), "the connection opened before the edit is still served");
 
                 mark = usher.console().lines().size();
-                Files.writeString(etc.resolve("dev.usher.server-admin.cfg"), "listen=127.0.0.1:" + admin + "\n");
+                replace(etc.resolve("dev.usher.server-admin.cfg"), "listen=127.0.0.1:" + admin + "\n");
                 usher.console().awaitFrom(mark, line -> line.contains("Serving on http://127.0.0.1:" + admin),
                         UsherRun.STARTUP);
                 try (HttpConnection adminConnection = HttpConnection.tcp("127.0.0.1", admin, 10_000)) {
@@ -54,5 +55,16 @@ class EtcReloadIT {
                 assertTrue(kept.get("/").status() == 200, "the default server is untouched");
             }
         }
+    }
+
+    /**
+     * Writes a file the way editors save one: whole, beside the watched directory, then renamed
+     * in. FileInstall polls; writing in place lets a scan fall between the truncation and the
+     * write and apply a half-written file, which is not what this test is about.
+     */
+    private void replace(Path file, String content) throws Exception {
+        Path staged = Files.writeString(Files.createDirectories(directory.resolve("staging")).resolve(file.getFileName()),
+                content);
+        Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -46,6 +46,17 @@ final class Listeners {
      * @throws IOException naming the first address that could not be bound; then nothing changed
      */
     synchronized void update(Adjustments settings, IoLoop acceptor) throws IOException {
+        commit(prepare(settings), acceptor);
+    }
+
+    /**
+     * Binds the addresses {@code settings} add, without accepting on them yet: a server commits
+     * the change only once the rest of the new settings are in place, so that no connection
+     * reaches a new address before the settings that came with it.
+     *
+     * @throws IOException naming the first address that could not be bound; then nothing changed
+     */
+    synchronized Change prepare(Adjustments settings) throws IOException {
         Map<SocketAddress, Listener> kept = new LinkedHashMap<>();
         for (Listener listener : current) {
             kept.put(listener.requested(), listener);
@@ -66,18 +77,36 @@ final class Listeners {
             bound.forEach(Listener::close);
             throw e;
         }
-        for (Listener listener : bound) {
+        return new Change(List.copyOf(next), List.copyOf(bound), List.copyOf(kept.values()));
+    }
+
+    /**
+     * Starts accepting on the addresses {@code change} bound and closes those it dropped. Until
+     * then a client of a new address waits in its backlog.
+     */
+    synchronized void commit(Change change, IoLoop acceptor) {
+        for (Listener listener : change.bound()) {
             listener.register(acceptor);
             logger.info("Serving on {}", listener.url());
         }
-        for (Listener gone : kept.values()) {
+        for (Listener gone : change.removed()) {
             gone.closeSoon();
             logger.info("Stopped serving on {}", gone.url());
         }
-        current = List.copyOf(next);
+        current = change.next();
         // handed-over sockets for addresses no longer wanted
         inherited.values().forEach(ListenerHandover::closeQuietly);
         inherited.clear();
+    }
+
+    /**
+     * A change of addresses, bound but not committed.
+     *
+     * @param next the listeners once committed
+     * @param bound those newly bound, not accepting yet
+     * @param removed those to close
+     */
+    record Change(List<Listener> next, List<Listener> bound, List<Listener> removed) {
     }
 
     /**

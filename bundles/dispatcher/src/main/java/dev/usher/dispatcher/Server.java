@@ -96,11 +96,13 @@ final class Server {
     /**
      * Applies new settings to the running server, keeping every connection: new listeners are
      * bound before removed ones close, loops and the pool are resized in place, and per-request
-     * settings apply from the next request. If a new address cannot be bound, nothing changes.
+     * settings apply from the next request. A new address accepts only once the settings that
+     * came with it are in place. If a new address cannot be bound, nothing changes.
      */
     synchronized void apply(Adjustments next) {
+        Listeners.Change change;
         try {
-            listeners.update(next, loops.acceptor());
+            change = listeners.prepare(next);
         } catch (IOException | RuntimeException e) {
             logger.error("Server {}: {}; keeping the current settings", name, e.getMessage());
             return;
@@ -115,6 +117,7 @@ final class Server {
         Adjustments previous = adjustments;
         settings(next);
         loops.resize(next.workers());
+        listeners.commit(change, loops.acceptor());
         if (next.workers() != previous.workers() || next.threads() != previous.threads()) {
             logger.info("Server {}: {} I/O workers, {} application threads", name, next.workers(), next.threads());
         }

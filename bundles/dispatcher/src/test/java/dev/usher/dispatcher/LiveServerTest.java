@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -182,6 +183,28 @@ class LiveServerTest {
         try (RawClient client = new RawClient(first)) {
             assertEquals("usher", client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().header("Server"));
         }
+    }
+
+    @Test
+    void aNewAddressAnswersWithTheSettingsThatCameWithIt() throws Exception {
+        start(ORIGIN);
+        int port;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        // asked the moment the server says it serves there, while it is still applying the change
+        CompletableFuture<String> firstAnswer = new CompletableFuture<>();
+        log.onLine = line -> {
+            if (line.contains("Serving on http://127.0.0.1:" + port) && !firstAnswer.isDone()) {
+                try (RawClient client = new RawClient(new InetSocketAddress("127.0.0.1", port))) {
+                    firstAnswer.complete(client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().header("Server"));
+                } catch (IOException e) {
+                    firstAnswer.completeExceptionally(e);
+                }
+            }
+        };
+        change("listen", "127.0.0.1:" + port, "ident", "moved");
+        assertEquals("moved", firstAnswer.getNow("never served"));
     }
 
     @Test

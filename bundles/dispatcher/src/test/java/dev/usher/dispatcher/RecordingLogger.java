@@ -3,6 +3,7 @@ package dev.usher.dispatcher;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.osgi.service.log.Logger;
 
@@ -11,13 +12,17 @@ final class RecordingLogger {
 
     final List<String> lines = new CopyOnWriteArrayList<>();
     final Logger logger;
+    /** Called with each line as it is logged, on the logging thread. */
+    volatile Consumer<String> onLine = line -> { };
 
     RecordingLogger() {
         logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     String name = method.getName();
                     if (name.equals("debug") || name.equals("info") || name.equals("warn") || name.equals("error")) {
-                        lines.add(name.toUpperCase() + " " + format(args));
+                        String line = name.toUpperCase() + " " + format(args);
+                        lines.add(line);
+                        onLine.accept(line);
                     }
                     if (method.getReturnType() == boolean.class) {
                         return false;
