@@ -40,6 +40,13 @@ final class UsherOptions {
         return build(false);
     }
 
+    /** Everything but the demo, with Felix's Metatype Service, which configuration forms read. */
+    static Option[] withMetatype() {
+        List<Option> options = new ArrayList<>(List.of(build(false)));
+        options.add(bundleFile("org.apache.felix.metatype"));
+        return options.toArray(Option[]::new);
+    }
+
     private static Option[] build(boolean demo) {
         List<Option> options = new ArrayList<>();
         // Never let the config bundle start a default server on 0.0.0.0:8080.

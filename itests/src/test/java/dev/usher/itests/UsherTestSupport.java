@@ -115,8 +115,19 @@ public abstract class UsherTestSupport {
         return track(configuration, keysAndValues);
     }
 
+    /** Creates or updates the factory configuration {@code dev.usher.server~name} with typed values. */
+    protected Configuration configureNamedServer(String name, Dictionary<String, Object> properties)
+            throws IOException {
+        return track(configAdmin.getFactoryConfiguration(SERVER_PID, name, "?"), properties);
+    }
+
     private Configuration track(Configuration configuration, String... keysAndValues) throws IOException {
-        configuration.update(properties(keysAndValues));
+        return track(configuration, properties(keysAndValues));
+    }
+
+    private Configuration track(Configuration configuration, Dictionary<String, Object> properties)
+            throws IOException {
+        configuration.update(properties);
         if (!configurations.contains(configuration)) {
             configurations.add(configuration);
         }

@@ -5,8 +5,10 @@ import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -155,6 +157,14 @@ public record Adjustments(
             "asyncore_loop_timeout", "asyncore_use_poll", "graceful_timeout", "timeout", "accesslog",
             "access_log_format", "reuse_port");
 
+    /**
+     * The settings whose default is not one fixed value (it follows from other settings, or from
+     * the machine for {@code workers}), which a configuration form leaves empty: blank, they are
+     * absent.
+     */
+    public static final Set<String> OPTIONAL = Set.of("host", "port", "listen", "unix_socket", "trusted_proxy",
+            "trusted_proxy_count", "trusted_proxy_headers", "workers");
+
     /** Checks invariants that hold whatever the source, and makes the collections immutable. */
     public Adjustments {
         listen = List.copyOf(listen);
@@ -192,7 +202,11 @@ public record Adjustments(
 
     /**
      * Parses configuration properties as waitress parses its arguments: strings as well as
-     * Config Admin's typed values. Absent properties take their defaults.
+     * Config Admin's typed values. Absent properties take their defaults. The optional ones
+     * ({@link #OPTIONAL}) are absent when blank, too (an empty or white-space string, an empty
+     * array or collection): a configuration form such as Felix Web Console's saves the fields
+     * left empty, and {@code listen} saved empty next to a {@code host} and {@code port} must
+     * not be the conflict of the three.
      *
      * <ul>
      * <li>Booleans: a {@link Boolean}, or {@code t true y yes on 1} / {@code f false n no off 0}
@@ -220,7 +234,8 @@ public record Adjustments(
      *
      * @throws InvalidSettingException naming the first property that cannot be used
      */
-    public static Adjustments parse(Map<String, ?> properties) throws InvalidSettingException {
+    public static Adjustments parse(Map<String, ?> given) throws InvalidSettingException {
+        Map<String, ?> properties = withoutBlanks(given);
         Values v = new Values(properties);
         boolean hostOrPort = properties.containsKey("host") || properties.containsKey("port");
         String unixSocket = parseUnixSocket(v);
@@ -557,6 +572,24 @@ public record Adjustments(
             to--;
         }
         return s.substring(from, to);
+    }
+
+    /** {@code properties} without the blank optional values, which stand for absent ones. */
+    private static Map<String, ?> withoutBlanks(Map<String, ?> properties) {
+        Map<String, Object> kept = new HashMap<>();
+        for (Map.Entry<String, ?> entry : properties.entrySet()) {
+            if (!OPTIONAL.contains(entry.getKey()) || !blank(entry.getValue())) {
+                kept.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return kept;
+    }
+
+    private static boolean blank(Object value) {
+        return value == null
+                || (value instanceof String s && s.isBlank())
+                || (value instanceof String[] array && Arrays.stream(array).allMatch(String::isBlank))
+                || (value instanceof Collection<?> c && c.stream().allMatch(o -> o == null || o.toString().isBlank()));
     }
 
     /** Typed reads of configuration values, each error naming its property. */

@@ -158,7 +158,9 @@ class AdjustmentsTest {
     @MethodSource("numbers")
     void nonNumbersAreRefused(String name, Function<Adjustments, Number> get, long min, Long max) {
         for (Object bad : List.of("many", "", "1.5", "0x10", "1e3", 2.0d, new String[] {"1", "2"}, List.of())) {
-            refused(name, name, bad);
+            if (!(Adjustments.OPTIONAL.contains(name) && (bad.equals("") || bad.equals(List.of())))) {
+                refused(name, name, bad);
+            }
         }
     }
 
@@ -211,8 +213,27 @@ class AdjustmentsTest {
                 Adjustments.parse(Map.of("host", "[::1]", "port", 80)).listen());
         assertEquals(List.of(new ListenAddress("localhost", 8080)), parse("host", "localhost").listen());
         assertEquals(List.of(new ListenAddress("0.0.0.0", 1)), parse("port", 1).listen());
-        refused("host", "host", "  ");
         refused("host", "host", new String[] {"a", "b"});
+    }
+
+    @Test
+    void blankOptionalSettingsAreAbsent() throws InvalidSettingException {
+        Adjustments defaults = Adjustments.defaults();
+        for (Object blank : List.of("", "  ", new String[0], new String[] {""}, List.of())) {
+            for (String name : Adjustments.OPTIONAL) {
+                assertEquals(defaults, parse(name, blank), name + "=" + blank);
+            }
+        }
+        // as a form saves them: the empty fields next to the filled ones
+        assertEquals(List.of(new ListenAddress("127.0.0.1", 9090)), Adjustments.parse(Map.of("host", "",
+                "port", "", "listen", "127.0.0.1:9090", "unix_socket", "", "trusted_proxy_count", "")).listen());
+        assertEquals(List.of(new ListenAddress("0.0.0.0", 9090)),
+                Adjustments.parse(Map.of("host", " ", "port", 9090, "listen", "")).listen());
+        Adjustments unix = Adjustments.parse(Map.of("host", "", "port", "", "listen", "", "unix_socket", "/a.sock"));
+        assertEquals(List.of(), unix.listen());
+        // elsewhere blank is a value: an empty ident turns the Server header off, an empty number is refused
+        assertEquals("", parse("ident", "").ident());
+        refused("threads", "threads", "");
     }
 
     @Test
@@ -230,7 +251,7 @@ class AdjustmentsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1:x", "127.0.0.1:70000", "127.0.0.1:-1", "::1:80", "[::1", "[::1]x", ":80",
-        "   ", ""})
+        "127.0.0.1:1 :80"})
     void refusesMalformedListen(String listen) {
         refused("listen", "listen", listen);
     }

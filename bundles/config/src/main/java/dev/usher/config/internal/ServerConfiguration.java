@@ -19,13 +19,16 @@ import dev.usher.config.Adjustments;
         factoryPid = ServerConfigurations.PID)
 @interface ServerConfiguration {
 
-    @AttributeDefinition(name = "Host", description = "Host name or IP address to listen on, with port. "
-            + "Excludes listen and unix_socket.")
-    String host() default "0.0.0.0";
+    // host and port declare no default here, although they have one: a form (Felix Web Console)
+    // fills in every declared default and saves it, and a saved host or port excludes listen.
+    // Left empty they are absent, and the server listens on 0.0.0.0:8080 unless listen says else.
+    @AttributeDefinition(name = "Host", description = "Host name or IP address to listen on, with port "
+            + "(default 0.0.0.0). Excludes listen and unix_socket.", required = false)
+    String host();
 
-    @AttributeDefinition(name = "Port", description = "TCP port to listen on, with host; 0 for one the system picks. "
-            + "Excludes listen and unix_socket.")
-    int port() default 8080;
+    @AttributeDefinition(name = "Port", description = "TCP port to listen on, with host (default 8080); 0 for "
+            + "one the system picks. Excludes listen and unix_socket.", required = false)
+    int port();
 
     @AttributeDefinition(name = "Listen", description = "Space-separated host:port, [v6addr]:port or *:port "
             + "addresses (* binds every address of the enabled families); default 0.0.0.0:8080. "
