@@ -46,6 +46,11 @@ final class Connection implements Selectable {
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
     private static final int RUNNING_LOOP_WAITING = 2;
+    /**
+     * Bytes a second a request body must average, past its first {@code channel_timeout}: the
+     * rate Apache's mod_reqtimeout asks of bodies by default, low enough for any real link.
+     */
+    static final int MIN_BODY_RATE = 500;
 
     /** Whether a task is answering this connection, and whether the loop waits for its end. */
     private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -496,8 +501,10 @@ final class Connection implements Selectable {
      * Closes the connection if it has stalled since {@code deadline}: no traffic and either no
      * task running or output the client does not read (which releases the task waiting on it).
      * A request head that started arriving before the deadline and is still incomplete gets a
-     * 408 however it trickles in, so a slow client cannot hold the connection for ever.
-     * Call on the loop's thread.
+     * 408 however it trickles in, so a slow client cannot hold the connection for ever. A body
+     * being buffered is bounded the same way, its deadline moved on by a second for every
+     * {@value #MIN_BODY_RATE} bytes it brought, so a large upload over a slow link passes and a
+     * trickle does not. Call on the loop's thread.
      */
     void sweep(long deadlineNanos) {
         boolean idle = state.get() == IDLE;
@@ -505,9 +512,18 @@ final class Connection implements Selectable {
             headStartNanos = 0;
             refuse(408, "The request head did not arrive in time");
             dispatch();
+        } else if (idle && current != null && current != streaming
+                && current.startNanos() + bodyAllowanceNanos(current.bodyLength()) - deadlineNanos < 0) {
+            refuse(408, "The request body did not arrive in time");
+            dispatch();
         } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending() || streaming != null)) {
             close();
         }
+    }
+
+    /** The time a body of {@code received} bytes has earned beyond {@code channel_timeout}. */
+    private static long bodyAllowanceNanos(long received) {
+        return received / MIN_BODY_RATE * 1_000_000_000L;
     }
 
     /** The two ends of the socket. */
