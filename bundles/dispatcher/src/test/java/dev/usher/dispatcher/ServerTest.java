@@ -390,72 +390,52 @@ class ServerTest {
 
     @Test
     void aHeadTrickledInPastTheChannelTimeoutGets408() throws Exception {
-        InetSocketAddress address = start(Map.of("channel_timeout", "1", "cleanup_interval", "1"), Map.of("/", HELLO));
-        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
-        try (RawClient client = new RawClient(address)) {
-            client.send("GET / HTTP/1.1\r\nX-Slow: ");
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    client.send("a");
-                } catch (IOException closed) {
-                    throw new IllegalStateException(closed);
-                }
-            }, 100, 100, TimeUnit.MILLISECONDS);
-            RawClient.Response r = client.read();
-            assertEquals(408, r.status());
-            assertEquals("close", r.header("Connection"));
-        } finally {
-            trickle.shutdownNow();
-        }
+        assertTrickleGets408("GET / HTTP/1.1\r\nX-Slow: ");
     }
 
     @Test
     void aBodyTrickledInPastTheChannelTimeoutGets408() throws Exception {
+        assertTrickleGets408("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+    }
+
+    /** Sends {@code start}, then a byte every 100 ms: ten a second, far below any rate asked. */
+    private void assertTrickleGets408(String start) throws Exception {
         InetSocketAddress address = start(Map.of("channel_timeout", "1", "cleanup_interval", "1"), Map.of("/", HELLO));
-        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
-        try (RawClient client = new RawClient(address)) {
-            // ten bytes a second: far below the rate a body must keep
-            client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    client.send("a");
-                } catch (IOException closed) {
-                    throw new IllegalStateException(closed);
-                }
-            }, 100, 100, TimeUnit.MILLISECONDS);
+        try (RawClient client = new RawClient(address); AutoCloseable trickle = sendEvery100ms(client, start, "a")) {
             RawClient.Response r = client.read();
             assertEquals(408, r.status());
             assertEquals("close", r.header("Connection"));
-        } finally {
-            trickle.shutdownNow();
         }
     }
 
     @Test
     void aSlowButSteadyBodyOutlastsTheChannelTimeout() throws Exception {
-        HttpApplication count = (request, response) -> response.body()
-                .write(Long.toString(request.body().transferTo(OutputStream.nullOutputStream())).getBytes(StandardCharsets.UTF_8));
+        HttpApplication count = (request, response) -> response.body().write(
+                Long.toString(request.body().transferTo(OutputStream.nullOutputStream())).getBytes(StandardCharsets.UTF_8));
         InetSocketAddress address = start(Map.of("channel_timeout", "1", "cleanup_interval", "1"), Map.of("/", count));
-        ScheduledExecutorService steady = Executors.newSingleThreadScheduledExecutor();
-        try (RawClient client = new RawClient(address)) {
-            // 2,500 bytes a second for 2.4 s: longer than channel_timeout, above the rate asked
-            int parts = 24;
-            client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + parts * 250 + "\r\n\r\n");
-            String part = "b".repeat(250);
-            steady.scheduleAtFixedRate(() -> {
-                try {
-                    client.send(part);
-                } catch (IOException closed) {
-                    throw new IllegalStateException(closed);
-                }
-            }, 100, 100, TimeUnit.MILLISECONDS);
+        // 2,500 bytes a second for 2.4 s: longer than channel_timeout, above the rate asked of a body
+        int parts = 24;
+        String head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + parts * 250 + "\r\n\r\n";
+        try (RawClient client = new RawClient(address);
+                AutoCloseable steady = sendEvery100ms(client, head, "b".repeat(250))) {
             RawClient.Response r = client.read();
-            steady.shutdownNow();
             assertEquals(200, r.status());
             assertEquals(Integer.toString(parts * 250), r.text());
-        } finally {
-            steady.shutdownNow();
         }
+    }
+
+    /** Sends {@code first}, then {@code part} every 100 ms until closed (or the connection is). */
+    private static AutoCloseable sendEvery100ms(RawClient client, String first, String part) throws IOException {
+        client.send(first);
+        ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        sender.scheduleAtFixedRate(() -> {
+            try {
+                client.send(part);
+            } catch (IOException closed) {
+                throw new IllegalStateException(closed);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        return sender::shutdownNow;
     }
 
     @Test
