@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compare Usher's "hello" throughput with a minimal Jetty 12 server under the same
-# JVM options, using wrk -t1 -c256 on loopback.
+# Compare Usher's "hello" throughput with minimal Jetty 12 and Netty 4.2 servers under
+# the same JVM options, using wrk -t1 -c256 on loopback.
 #
 #   bench/wrk-hello.sh [USHER_JAR] [DURATION]
 #
@@ -8,15 +8,19 @@
 # DURATION   default 10s (wrk -d syntax)
 #
 # Environment:
-#   JVM_OPTS         JVM options for both servers   (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
+#   JVM_OPTS         JVM options for all servers    (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
 #   JETTY_JAR        the Jetty hello jar            (default bench/target/jetty-hello.jar)
+#   NETTY_JAR        the Netty hello jar            (default bench/target/netty-hello.jar)
 #   USHER_CMD        command that starts the server under test instead of the Usher jar;
-#                    run by bash in a temp dir with PORT, JVM_OPTS and JETTY_JAR exported,
+#                    run by bash in a temp dir with PORT, JVM_OPTS, JETTY_JAR and NETTY_JAR exported,
 #                    e.g. 'exec java $JVM_OPTS -jar "$JETTY_JAR" $PORT' to try the script
 #   WARMUP           wrk warm-up duration per server (default 10s)
 #   STARTUP_TIMEOUT  seconds to wait for a server to answer GET / (default 60)
 #
-# Exit status: 0 if both runs had no socket errors and no non-2xx responses.
+# The servers run one at a time (start, warm up, measure, stop), so none of them
+# shares the cores with another JVM's JIT or GC threads while it is measured.
+#
+# Exit status: 0 if every run had no socket errors and no non-2xx responses.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +28,7 @@ USHER_JAR=${1:-$here/../runtime/target/usher.jar}
 DURATION=${2:-10s}
 export JVM_OPTS=${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 JETTY_JAR=${JETTY_JAR:-$here/target/jetty-hello.jar}
+NETTY_JAR=${NETTY_JAR:-$here/target/netty-hello.jar}
 WARMUP=${WARMUP:-10s}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 
@@ -33,9 +38,11 @@ command -v wrk >/dev/null || die "wrk not found; install it with: apt-get instal
 command -v curl >/dev/null || die "curl not found; install it with: apt-get install -y curl"
 command -v java >/dev/null || die "java not found"
 [[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package"
+[[ -f $NETTY_JAR ]] || die "$NETTY_JAR missing; build it with: mvn -f $here/pom.xml package"
 # Absolute, because the servers run in temp dirs.
 JETTY_JAR=$(cd "$(dirname "$JETTY_JAR")" && pwd)/$(basename "$JETTY_JAR")
-export JETTY_JAR
+NETTY_JAR=$(cd "$(dirname "$NETTY_JAR")" && pwd)/$(basename "$NETTY_JAR")
+export JETTY_JAR NETTY_JAR
 if [[ -z ${USHER_CMD:-} ]]; then
     [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
     USHER_JAR=$(cd "$(dirname "$USHER_JAR")" && pwd)/$(basename "$USHER_JAR")
@@ -44,19 +51,23 @@ fi
 work=$(mktemp -d -t usher-bench.XXXXXX)
 pids=()
 wrk_pid=
-cleanup() {
+# stop_servers PID...: TERM, up to 5s to exit, then KILL. Each server runs in its
+# own session, so signalling the group also reaches whatever a USHER_CMD wrapper
+# shell started.
+stop_servers() {
     local pid
-    if [[ -n $wrk_pid ]]; then kill "$wrk_pid" 2>/dev/null || true; fi
-    # Each server runs in its own session, so signalling the group also reaches
-    # whatever a USHER_CMD wrapper shell started.
-    for pid in "${pids[@]}"; do
+    for pid in "$@"; do
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     done
-    for pid in "${pids[@]}"; do
+    for pid in "$@"; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
+}
+cleanup() {
+    if [[ -n $wrk_pid ]]; then kill "$wrk_pid" 2>/dev/null || true; fi
+    if ((${#pids[@]})); then stop_servers "${pids[@]}"; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -81,13 +92,13 @@ free_port() {
 }
 
 # start NAME PORT DIR COMMAND: runs COMMAND in DIR, output to DIR/server.log;
-# sets $started_pid.
+# sets $started_pid. pids holds the one server running, for cleanup.
 start() {
     local name=$1 port=$2 dir=$3 cmd=$4
     mkdir -p "$dir"
     (cd "$dir" && PORT=$port exec setsid bash -c "$cmd" >server.log 2>&1) &
     started_pid=$!
-    pids+=("$started_pid")
+    pids=("$started_pid")
     echo "started $name (pid $started_pid) on 127.0.0.1:$port: $cmd"
 }
 
@@ -141,44 +152,60 @@ run_wrk() {
     printf -v "non2xx_$name" '%s' "${non2xx:-0}"
 }
 
-free_port; usher_port=$port
-free_port; jetty_port=$port
+# bench NAME DIR COMMAND: starts one server on a free port, warms it up, measures
+# it, and stops it again before the next one starts.
+bench() {
+    local name=$1 dir=$2 cmd=$3 port pid
+    free_port
+    if [[ $name == usher ]]; then write_usher_config "$dir" "$port"; fi
+    echo
+    start "$name" "$port" "$dir" "$cmd"
+    pid=$started_pid
+    wait_up "$name" "$port" "$pid" "$dir"
+    # The Netty server says which transport (epoll or NIO) it got.
+    grep -h '^netty-hello:' "$dir/server.log" 2>/dev/null || true
+    # Warm-up lets the JIT compile the hot paths so the measured run compares steady
+    # states. On 2 cores Jetty still ran at a third of its speed after a 3s warm-up.
+    echo "warming up $name for $WARMUP"
+    bench_wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$port/"
+    run_wrk "$name" "$port"
+    stop_servers "$pid"
+    pids=()
+}
 
 # The Usher runtime is Felix with FileInstall watching ./etc, so the listen
 # address is handed over as a config file in a fresh working directory.
-mkdir -p "$work/usher/etc"
-# accesslog empty: measure the server, not the runtime's default access log (Jetty logs none)
-printf 'listen=127.0.0.1:%s\naccesslog=\n' "$usher_port" >"$work/usher/etc/dev.usher.server.cfg"
+write_usher_config() {
+    mkdir -p "$1/etc"
+    # accesslog empty: measure the server, not the runtime's default access log (Jetty logs none)
+    printf 'listen=127.0.0.1:%s\naccesslog=\n' "$2" >"$1/etc/dev.usher.server.cfg"
+}
+
 # \$JVM_OPTS and \$PORT are left for the server's own shell to expand (word splitting
 # JVM_OPTS on purpose); the jar paths are quoted for it here.
 printf -v usher_jar_q %q "$USHER_JAR"
 printf -v jetty_jar_q %q "$JETTY_JAR"
+printf -v netty_jar_q %q "$NETTY_JAR"
 echo "JVM_OPTS=$JVM_OPTS"
-start usher "$usher_port" "$work/usher" "${USHER_CMD:-exec java \$JVM_OPTS -jar $usher_jar_q}"
-usher_pid=$started_pid
-start jetty "$jetty_port" "$work/jetty" "exec java \$JVM_OPTS -jar $jetty_jar_q \$PORT"
-jetty_pid=$started_pid
-
-wait_up usher "$usher_port" "$usher_pid" "$work/usher"
-wait_up jetty "$jetty_port" "$jetty_pid" "$work/jetty"
-
-# Warm-up lets the JIT compile the hot paths so the measured run compares steady
-# states. On 2 cores Jetty still ran at a third of its speed after a 3s warm-up.
-echo "warming up each server for $WARMUP"
-bench_wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$usher_port/"
-bench_wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$jetty_port/"
-
-run_wrk usher "$usher_port"
-run_wrk jetty "$jetty_port"
+bench usher "$work/usher" "${USHER_CMD:-exec java \$JVM_OPTS -jar $usher_jar_q}"
+bench jetty "$work/jetty" "exec java \$JVM_OPTS -jar $jetty_jar_q \$PORT"
+bench netty "$work/netty" "exec java \$JVM_OPTS -jar $netty_jar_q \$PORT"
 
 echo
-printf '%-6s %12s req/s   socket errors %s   non-2xx %s\n' \
-    usher "$rps_usher" "$sock_usher" "$non2xx_usher" \
-    jetty "$rps_jetty" "$sock_jetty" "$non2xx_jetty"
-awk -v u="$rps_usher" -v j="$rps_jetty" 'BEGIN { printf "usher/jetty  %.3f\n", u / j }'
+for name in usher jetty netty; do
+    r=rps_$name s=sock_$name n=non2xx_$name
+    printf '%-6s %12s req/s   socket errors %s   non-2xx %s\n' "$name" "${!r}" "${!s}" "${!n}"
+done
+# A run that served nothing reports 0 req/s: print n/a rather than divide by it.
+ratio() {
+    awk -v a="$2" -v b="$3" -v label="$1" \
+        'BEGIN { if (b > 0) printf "%-12s %.3f\n", label, a / b; else printf "%-12s n/a\n", label }'
+}
+ratio usher/jetty "$rps_usher" "$rps_jetty"
+ratio usher/netty "$rps_usher" "$rps_netty"
 
 status=0
-for name in usher jetty; do
+for name in usher jetty netty; do
     s=sock_$name n=non2xx_$name
     if ((${!s} != 0 || ${!n} != 0)); then
         echo "FAIL: $name had ${!s} socket errors and ${!n} non-2xx responses" >&2
