@@ -44,7 +44,7 @@ import dev.usher.config.Adjustments;
     @AttributeDefinition(name = "Threads", description = "Application threads.")
     int threads() default 4;
 
-    @AttributeDefinition(name = "Workers", description = "I/O loops; default: one per processor.", required = false)
+    @AttributeDefinition(name = "Workers", description = "I/O loops; default: half the processors, at least one.", required = false)
     int workers();
 
     @AttributeDefinition(name = "Ident", description = "Server header value; empty for none.")

@@ -44,7 +44,7 @@ public final class CommandLine {
             new Spec("-b", "--bind", "ADDRESS",
                     "address to listen on: HOST:PORT, [IPV6]:PORT, *:PORT or unix:PATH; repeat for more",
                     "0.0.0.0:8080"),
-            new Spec("-w", "--workers", "INT", "I/O workers (event loops) of every server", "one per processor"),
+            new Spec("-w", "--workers", "INT", "I/O workers (event loops) of every server", "half the processors"),
             new Spec("-p", "--pid", "FILE", "write the process id to FILE once serving; removed at exit", "none"),
             new Spec("-D", "--daemon", null, "detach: run in the background in a new session", "off"),
             new Spec("-m", "--umask", "INT",
