@@ -157,8 +157,18 @@ final class Listeners {
             }
             return Listener.bind(server, (InetSocketAddress) address, settings.backlog(), settings.reusePort());
         } catch (IOException e) {
-            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + describe(address) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code 127.0.0.1:80}, {@code [::1]:80} or the socket file's path, as a user wrote it. */
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String host = inet.getAddress().getHostAddress();
+            return (inet.getAddress() instanceof Inet6Address ? "[" + Listener.compressed(host) + "]" : host) + ":"
+                    + inet.getPort();
+        }
+        return address instanceof UnixDomainSocketAddress unix ? unix.getPath().toString() : String.valueOf(address);
     }
 
     /** Every socket address {@code settings} ask for, host names resolved. */

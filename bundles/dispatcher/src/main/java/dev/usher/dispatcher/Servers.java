@@ -1,5 +1,6 @@
 package dev.usher.dispatcher;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -87,7 +88,10 @@ public final class Servers {
         try {
             server.start();
             servers.put(settings.name(), server);
-        } catch (Exception e) {
+        } catch (IOException e) {
+            // an address taken or not ours to bind: the message says all an operator needs
+            logger.error("Server {} not started: {}", settings.name(), e.getMessage());
+        } catch (RuntimeException e) {
             logger.error("Server {} not started: {}", settings.name(), e.getMessage(), e);
         }
     }
