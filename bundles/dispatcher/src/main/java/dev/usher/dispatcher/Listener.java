@@ -140,16 +140,7 @@ final class Listener implements Selectable {
 
     /** Where clients reach it, for the log: {@code http://127.0.0.1:8080} or {@code unix:/path}. */
     String url() {
-        if (bound instanceof InetSocketAddress inet) {
-            String host = inet.getAddress().getHostAddress();
-            int zone = host.indexOf('%');
-            if (zone >= 0) {
-                host = host.substring(0, zone);
-            }
-            return "http://" + (inet.getAddress() instanceof Inet6Address ? "[" + compressed(host) + "]" : host)
-                    + ":" + inet.getPort();
-        }
-        return "unix:" + socketFile;
+        return bound instanceof InetSocketAddress ? "http://" + Listeners.describe(bound) : "unix:" + socketFile;
     }
 
     /** An IPv6 address as people write it: the longest run of zero groups as {@code ::}. */

@@ -165,6 +165,10 @@ final class Listeners {
     static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             String host = inet.getAddress().getHostAddress();
+            int zone = host.indexOf('%');
+            if (zone >= 0) {
+                host = host.substring(0, zone);
+            }
             return (inet.getAddress() instanceof Inet6Address ? "[" + Listener.compressed(host) + "]" : host) + ":"
                     + inet.getPort();
         }
