@@ -413,14 +413,15 @@ class ServerTest {
         HttpApplication count = (request, response) -> response.body().write(
                 Long.toString(request.body().transferTo(OutputStream.nullOutputStream())).getBytes(StandardCharsets.UTF_8));
         InetSocketAddress address = start(Map.of("channel_timeout", "1", "cleanup_interval", "1"), Map.of("/", count));
-        // 2,500 bytes a second for 2.4 s: longer than channel_timeout, above the rate asked of a body
-        int parts = 24;
-        String head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + parts * 250 + "\r\n\r\n";
+        // 1,000 bytes with the head (two seconds of slack for a slow scheduler), then 2,500 bytes a
+        // second for 4 s: longer than channel_timeout and that slack, above the rate asked of a body
+        int length = 1000 + 40 * 250;
+        String start = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n" + "b".repeat(1000);
         try (RawClient client = new RawClient(address);
-                AutoCloseable steady = sendEvery100ms(client, head, "b".repeat(250))) {
+                AutoCloseable steady = sendEvery100ms(client, start, "b".repeat(250))) {
             RawClient.Response r = client.read();
             assertEquals(200, r.status());
-            assertEquals(Integer.toString(parts * 250), r.text());
+            assertEquals(Integer.toString(length), r.text());
         }
     }
 
