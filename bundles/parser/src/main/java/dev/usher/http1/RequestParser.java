@@ -42,7 +42,7 @@ public final class RequestParser {
 
     /** Longer than any method a server could know: refused with 501 without waiting for more. */
     public static final int MAX_METHOD_LENGTH = 24;
-    /** The most hexadecimal digits of a chunk size: 16 make a 64-bit length. */
+    /** The most significant hexadecimal digits of a chunk size (leading zeros aside): 16 make a 64-bit length. */
     public static final int MAX_CHUNK_SIZE_DIGITS = 16;
     /** The most bytes of chunk extensions on one chunk-size line. */
     public static final int MAX_CHUNK_EXTENSION_LENGTH = 1024;
@@ -528,7 +528,10 @@ public final class RequestParser {
         while (lineFeed < 0 && extensionEnd > sizeDigits && lineBytes[extensionEnd - 1] == '\r') {
             extensionEnd--;
         }
-        if (lineFeed == OVERFLOW || extensionEnd - sizeDigits > MAX_CHUNK_EXTENSION_LENGTH) {
+        if (lineFeed == OVERFLOW) {
+            throw fail(400, "Chunk-size line too long");
+        }
+        if (extensionEnd - sizeDigits > MAX_CHUNK_EXTENSION_LENGTH) {
             throw fail(400, "Chunk extensions too long");
         }
         if (lineFeed < 0) {
@@ -557,13 +560,15 @@ public final class RequestParser {
     private long chunkSizeSoFar() throws InvalidRequestException {
         long size = 0;
         sizeDigits = 0;
+        int significant = 0;
         for (int i = 0; i < length; i++) {
             int digit = Character.digit(lineBytes[i], 16);
             if (digit < 0) {
                 break;
             }
             sizeDigits++;
-            if (i == MAX_CHUNK_SIZE_DIGITS) {
+            // 1*HEXDIG allows any run of leading zeros; the line's own bound limits it
+            if ((size != 0 || digit != 0) && ++significant > MAX_CHUNK_SIZE_DIGITS) {
                 throw fail(413, "Chunk size too large");
             }
             size = size << 4 | digit;

@@ -333,8 +333,16 @@ class RequestParserTableTest {
         t.add(ok("chunk size with leading zeros", chunkedPost("0005\r\nhello\r\n000\r\n\r\n"), req("POST", "/").chunked("hello")));
         t.add(ok("chunk size of 16 hex digits (the maximum)", chunkedPost("0000000000000005\r\nhello\r\n0\r\n\r\n"),
                 req("POST", "/").chunked("hello")));
-        t.add(fail("chunk size of 17 hex digits", chunkedPost("00000000000000005\r\nhello\r\n0\r\n\r\n"), 413));
-        t.add(fail("chunk size of 17 hex digits refused at the 17th, no line end", chunkedPost("00000000000000005"), 413));
+        t.add(ok("chunk size of 30 leading zeros, then 3", chunkedPost("0".repeat(30) + "3\r\nabc\r\n0\r\n\r\n"),
+                req("POST", "/").chunked("abc")));
+        t.add(ok("last chunk of 40 zeros", chunkedPost("3\r\nabc\r\n" + "0".repeat(40) + "\r\n\r\n"),
+                req("POST", "/").chunked("abc")));
+        t.add(fail("chunk size of 17 significant hex digits", chunkedPost("10000000000000000\r\nhello\r\n0\r\n\r\n"),
+                413));
+        t.add(fail("chunk size of 17 significant hex digits refused at the 17th, no line end",
+                chunkedPost("00010000000000000000"), 413));
+        t.add(fail("chunk-size line of zeros past its bound", chunkedPost("0".repeat(2000) + "5\r\nhello\r\n0\r\n\r\n"),
+                400));
         t.add(waits("chunked body not complete yet", chunkedPost("5\r\nhel")));
         t.add(waits("chunked body waiting for the last chunk", chunkedPost("5\r\nhello\r\n")));
 
