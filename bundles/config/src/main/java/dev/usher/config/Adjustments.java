@@ -37,7 +37,9 @@ import java.util.TreeSet;
  * @param inbufOverflow request body bytes kept in memory before a temporary file
  * @param outbufOverflow response bytes kept in memory before a temporary file
  * @param outbufHighWatermark pending response bytes above which an application thread waits
- * @param connectionLimit open connections above which the server stops accepting
+ * @param connectionLimit connections served at once: with a request in service, or holding more
+ *     than a few kilobytes of one
+ * @param waitingConnectionLimit connections held open while they wait for a request
  * @param cleanupInterval seconds between sweeps for idle connections
  * @param channelTimeout seconds of inactivity after which a connection is closed
  * @param logSocketErrors whether premature disconnects are logged
@@ -90,6 +92,7 @@ public record Adjustments(
         int outbufOverflow,
         long outbufHighWatermark,
         int connectionLimit,
+        int waitingConnectionLimit,
         int cleanupInterval,
         int channelTimeout,
         boolean logSocketErrors,
@@ -150,7 +153,7 @@ public record Adjustments(
     public static final Set<String> PROPERTIES = Set.of(
             "host", "port", "listen", "ipv4", "ipv6", "threads", "workers", "ident", "backlog", "recv_bytes",
             "send_bytes", "inbuf_overflow", "outbuf_overflow", "outbuf_high_watermark", "connection_limit",
-            "cleanup_interval", "channel_timeout", "log_socket_errors", "max_request_header_size",
+            "waiting_connection_limit", "cleanup_interval", "channel_timeout", "log_socket_errors", "max_request_header_size",
             "max_request_body_size", "expose_tracebacks", "url_scheme", "url_prefix", "channel_request_lookahead",
             "unix_socket", "unix_socket_perms", "trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers",
             "clear_untrusted_proxy_headers", "log_untrusted_proxy_headers", "server_name",
@@ -333,6 +336,7 @@ public record Adjustments(
                 v.integer("outbuf_overflow", 1048576, 0, Integer.MAX_VALUE),
                 v.longInteger("outbuf_high_watermark", 16777216L, 1, Long.MAX_VALUE),
                 v.integer("connection_limit", 100, 1, Integer.MAX_VALUE),
+                v.integer("waiting_connection_limit", 2048, 1, Integer.MAX_VALUE),
                 v.integer("cleanup_interval", 30, 1, Integer.MAX_VALUE),
                 v.integer("channel_timeout", 120, 1, Integer.MAX_VALUE),
                 v.bool("log_socket_errors", true),

@@ -52,6 +52,7 @@ class AdjustmentsTest {
         assertEquals(1048576, a.outbufOverflow());
         assertEquals(16777216L, a.outbufHighWatermark());
         assertEquals(100, a.connectionLimit());
+        assertEquals(2048, a.waitingConnectionLimit(), "Usher's own: more than the 1,000 slow clients it must outlast");
         assertEquals(30, a.cleanupInterval());
         assertEquals(120, a.channelTimeout());
         assertTrue(a.logSocketErrors());
@@ -86,7 +87,8 @@ class AdjustmentsTest {
                 .map(c -> c.getName() + ":" + c.getType().getSimpleName()).toList();
         assertEquals(List.of("listen:List", "ipv4:boolean", "ipv6:boolean", "threads:int", "workers:int",
                 "ident:String", "backlog:int", "recvBytes:int", "sendBytes:int", "inbufOverflow:int",
-                "outbufOverflow:int", "outbufHighWatermark:long", "connectionLimit:int", "cleanupInterval:int",
+                "outbufOverflow:int", "outbufHighWatermark:long", "connectionLimit:int", "waitingConnectionLimit:int",
+                "cleanupInterval:int",
                 "channelTimeout:int", "logSocketErrors:boolean", "maxRequestHeaderSize:int",
                 "maxRequestBodySize:long", "exposeTracebacks:boolean", "urlScheme:String", "urlPrefix:String",
                 "channelRequestLookahead:int", "unixSocket:String", "unixSocketPerms:int", "trustedProxy:String",
@@ -111,6 +113,7 @@ class AdjustmentsTest {
                 number("outbuf_overflow", Adjustments::outbufOverflow, 0, null),
                 number("outbuf_high_watermark", Adjustments::outbufHighWatermark, 1, null),
                 number("connection_limit", Adjustments::connectionLimit, 1, null),
+                number("waiting_connection_limit", Adjustments::waitingConnectionLimit, 1, null),
                 number("cleanup_interval", Adjustments::cleanupInterval, 1, null),
                 number("channel_timeout", Adjustments::channelTimeout, 1, null),
                 number("max_request_header_size", Adjustments::maxRequestHeaderSize, 1, null),
@@ -351,7 +354,7 @@ class AdjustmentsTest {
             all.put(name, "x");
         }
         assertEquals(Set.of(), Adjustments.unknownProperties(all));
-        assertEquals(39, Adjustments.PROPERTIES.size());
+        assertEquals(40, Adjustments.PROPERTIES.size());
         assertEquals(Adjustments.class.getRecordComponents().length + 2, Adjustments.PROPERTIES.size(),
                 "every component is one property, but listen is three (host, port, listen)");
     }
@@ -362,7 +365,7 @@ class AdjustmentsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Adjustments(List.of(),
                 d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
                 d.inbufOverflow(), d.outbufOverflow(), d.outbufHighWatermark(), d.connectionLimit(),
-                d.cleanupInterval(), d.channelTimeout(), d.logSocketErrors(), d.maxRequestHeaderSize(),
+                d.waitingConnectionLimit(), d.cleanupInterval(), d.channelTimeout(), d.logSocketErrors(), d.maxRequestHeaderSize(),
                 d.maxRequestBodySize(), d.exposeTracebacks(), d.urlScheme(), d.urlPrefix(),
                 d.channelRequestLookahead(), "", d.unixSocketPerms(), d.trustedProxy(), d.trustedProxyCount(),
                 d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(), d.logUntrustedProxyHeaders(),
@@ -372,7 +375,7 @@ class AdjustmentsTest {
         Adjustments unixOnly = new Adjustments(List.of(),
                 d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
                 d.inbufOverflow(), d.outbufOverflow(), d.outbufHighWatermark(), d.connectionLimit(),
-                d.cleanupInterval(), d.channelTimeout(), d.logSocketErrors(), d.maxRequestHeaderSize(),
+                d.waitingConnectionLimit(), d.cleanupInterval(), d.channelTimeout(), d.logSocketErrors(), d.maxRequestHeaderSize(),
                 d.maxRequestBodySize(), d.exposeTracebacks(), d.urlScheme(), d.urlPrefix(),
                 d.channelRequestLookahead(), "/run/usher.sock", d.unixSocketPerms(), d.trustedProxy(),
                 d.trustedProxyCount(), d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(),

@@ -242,7 +242,8 @@ final class BufferedResponse implements HttpResponse {
             length = complete ? bufferedLength : -1;
         }
         chunked = !bodyless && length < 0 && http11;
-        close |= !keepAlive || (!bodyless && length < 0 && !chunked);
+        // a draining connection ends with this response: the client learns it before sending more
+        close |= !keepAlive || writer.draining() || (!bodyless && length < 0 && !chunked);
         writer.head(new ResponseHead(status, reason, fields, fieldCount, length, chunked, close));
         committed = true;
         sendsBody = !headRequest && !bodyless;

@@ -8,6 +8,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.usher.config.Adjustments;
@@ -32,6 +35,14 @@ import dev.usher.http1.RequestParser;
  * <p>A request to a streaming application is handed over as soon as its head is parsed; the
  * loop goes on reading its body into a {@link StreamingBody} while the task runs, and keeps
  * whatever the client pipelined behind it for when the task is done.
+ *
+ * <p>A connection is waiting or served, in its server's {@link ConnectionPools}: it asks for a
+ * slot before a request goes to its application, or once it has buffered more than
+ * {@value #WAITING_REQUEST_BYTES} bytes of one, and waits for one unread; it gives the slot back
+ * when it is between requests again. How far it keeps up with {@value #MIN_RATE} bytes a second
+ * ({@link #paidUntil()}) decides which connection is shed at a limit. As the server stops, a connection {@linkplain #drain() drains}: the response in progress or
+ * the next one says {@code Connection: close}, and only a connection silent for
+ * {@link Server#DRAIN_SILENCE_MILLIS} is closed without one.
  */
 final class Connection implements Selectable {
 
@@ -51,6 +62,48 @@ final class Connection implements Selectable {
      * rate Apache's mod_reqtimeout asks of bodies by default, low enough for any real link.
      */
     static final int MIN_BODY_RATE = 500;
+    /** The rate a connection must keep up with not to fall behind: {@value}, the same as bodies. */
+    static final int MIN_RATE = MIN_BODY_RATE;
+    /** The time a byte moved earns against {@link #MIN_RATE}. */
+    private static final long NANOS_PER_BYTE = 1_000_000_000L / MIN_RATE;
+    /** The most a connection can earn ahead: a burst cannot buy a long silence. */
+    private static final long MAX_AHEAD_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Bytes of an incomplete request a waiting connection may hold; past them it needs a slot. */
+    static final int WAITING_REQUEST_BYTES = 8192;
+
+    /** Where a connection stands in its server's {@link ConnectionPools}. */
+    enum Slot {
+        /** Waiting for a request: counts against {@code waiting_connection_limit}. */
+        WAITING,
+        /** A request is in service: counts against {@code connection_limit}. */
+        SERVED,
+        /** Chosen to be shed: its loop is about to close it; it counts no more. */
+        CLAIMED,
+        /** Closed. */
+        CLOSED
+    }
+
+    private static final VarHandle SLOT;
+
+    static {
+        try {
+            SLOT = MethodHandles.lookup().findVarHandle(Connection.class, "slot", Slot.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Its pool; changed by compare-and-set from any thread. */
+    private volatile Slot slot = Slot.WAITING;
+    /**
+     * Until when the connection has kept up with {@link #MIN_RATE}: the time it was accepted or
+     * last completed a request, moved on by the bytes it moved since (at most
+     * {@link #MAX_AHEAD_NANOS} past the present). The lowest is shed first. Written by the loop,
+     * and by a task as it ends.
+     */
+    private volatile long paidUntilNanos;
+    /** Whether it waits for a slot, unread; read by acceptors choosing what to shed. */
+    private volatile boolean awaitingSlot;
 
     /** Whether a task is answering this connection, and whether the loop waits for its end. */
     private final AtomicInteger state = new AtomicInteger(IDLE);
@@ -70,10 +123,10 @@ final class Connection implements Selectable {
     private boolean streamPaused;
     /** Bytes read but not parsed yet, kept while a task runs; null when none. */
     private ByteBuffer held;
-    /** Whether the server is stopping: the request arriving is the last one. */
-    private boolean draining;
-    /** Whether any byte has arrived on the connection. */
-    private boolean used;
+    /** Whether the server is stopping: the request arriving is the last one; read by tasks. */
+    private volatile boolean draining;
+    /** When the connection started to drain. */
+    private long drainStartNanos;
     /** Written by the loop, and by a task as it ends. */
     private volatile long lastActivityNanos;
 
@@ -90,16 +143,27 @@ final class Connection implements Selectable {
         this.peer = Peer.of(channel);
         this.pending = new OutputQueue(server.outputBuffers(), server.temporaryDirectory());
         this.lastActivityNanos = loop.now();
+        this.paidUntilNanos = lastActivityNanos;
     }
 
-    /** Registers a newly accepted socket with {@code loop}; call on that loop's thread. */
+    /**
+     * Registers a newly accepted socket with {@code loop} and reads what the client sent already,
+     * which saves a wait in the selector for a request that waited in the backlog; call on that
+     * loop's thread.
+     */
     static void open(Server server, IoLoop loop, SocketChannel channel) {
         Connection connection = new Connection(server, loop, channel);
+        server.pools().registered(connection);
         try {
             connection.key = channel.register(loop.selector(), SelectionKey.OP_READ, connection);
         } catch (ClosedChannelException e) {
             connection.close();
+            return;
         }
+        if (connection.draining()) {
+            connection.drain();
+        }
+        connection.read();
     }
 
     @Override
@@ -108,7 +172,8 @@ final class Connection implements Selectable {
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             flushPending();
         }
-        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded && held == null) {
+        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded && held == null
+                && !awaitingSlot) {
             if (streaming != null) {
                 // the streaming application's pace decides; resumeStreaming reads again
                 if (!streamPaused) {
@@ -162,7 +227,7 @@ final class Connection implements Selectable {
             return;
         }
         lastActivityNanos = loop.now();
-        used = true;
+        earn(count);
         buffer.flip();
         if (parser.idle()) {
             parser.limits(server.parserLimits());
@@ -182,7 +247,15 @@ final class Connection implements Selectable {
         }
         if (!batch.isEmpty()) {
             dispatch();
+        } else if (slot == Slot.WAITING && !awaitingSlot && requestBytes() > WAITING_REQUEST_BYTES) {
+            // what it holds now costs memory: it reads on only once served
+            hasSlot();
         }
+    }
+
+    /** The bytes of the request arriving that the connection holds: head so far or body buffered. */
+    private long requestBytes() {
+        return parser.readingHead() ? parser.headBytes() : current == null ? 0 : current.bodyLength();
     }
 
     /**
@@ -190,6 +263,9 @@ final class Connection implements Selectable {
      * {@code channel_request_lookahead} requests ahead of it (and it must call the loop back).
      */
     private boolean mayFrame() {
+        if (awaitingSlot) {
+            return false;
+        }
         if (streaming != null || state.get() == IDLE || !callMeBack()) {
             return true;
         }
@@ -242,7 +318,8 @@ final class Connection implements Selectable {
                         } else {
                             batch.add(current);
                         }
-                        // Nothing after a request that ends the connection may be answered.
+                        // Nothing after a request that ends the connection may be answered; its
+                        // response says so (ResponseWriter.keepsAlive).
                         lastRequestReceived = !current.head().keepAlive() || draining;
                         current = null;
                         break;
@@ -310,7 +387,12 @@ final class Connection implements Selectable {
             // a streaming request's task runs: these wait for it, in order
             return;
         }
-        state.set(callBack ? RUNNING_LOOP_WAITING : RUNNING);
+        if (!hasSlot()) {
+            // admitted() dispatches it
+            return;
+        }
+        // after the last request the loop must learn when the task ends: it closes the connection
+        state.set(callBack || lastRequestReceived ? RUNNING_LOOP_WAITING : RUNNING);
         if (lastRequestReceived) {
             updateInterest();
         }
@@ -325,8 +407,12 @@ final class Connection implements Selectable {
 
     /** Called by the task when its batch is answered; any thread. */
     void taskDone(boolean close) {
-        lastActivityNanos = loop.now();
+        // the clock itself, not the loop's last wakeup: which connection finished first decides shedding
+        lastActivityNanos = System.nanoTime();
+        paidUntilNanos = lastActivityNanos;
         if (!close && !hasPending() && state.compareAndSet(RUNNING, IDLE)) {
+            // the loop did not stop for anything: the connection is between requests
+            releaseSlot();
             return;
         }
         if (loop.inLoop()) {
@@ -362,6 +448,7 @@ final class Connection implements Selectable {
         if (!hasPending() && (lastRequestReceived || inputEnded)) {
             close();
         } else {
+            releaseSlotBetweenRequests();
             updateInterest();
         }
     }
@@ -463,7 +550,7 @@ final class Connection implements Selectable {
         boolean failed = false;
         synchronized (this) {
             try {
-                pending.writeTo(channel, server.adjustments().sendBytes());
+                earn(pending.writeTo(channel, server.adjustments().sendBytes()));
             } catch (IOException e) {
                 server.socketError("write", e);
                 failed = true;
@@ -483,6 +570,7 @@ final class Connection implements Selectable {
         } else {
             if (drained && idle) {
                 readPaused = false;
+                releaseSlotBetweenRequests();
             }
             updateInterest();
         }
@@ -493,7 +581,8 @@ final class Connection implements Selectable {
             return;
         }
         boolean output = hasPending();
-        boolean reading = !readPaused && !streamPaused && held == null && !lastRequestReceived && !inputEnded;
+        boolean reading = !readPaused && !streamPaused && !awaitingSlot && held == null && !lastRequestReceived
+                && !inputEnded;
         key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
     }
 
@@ -532,32 +621,162 @@ final class Connection implements Selectable {
     }
 
     /**
-     * Lets the connection finish what is in flight and then close, as the server stops: an idle
-     * one closes now; one with a request arriving or being answered closes after that answer.
-     * Call on the loop's thread.
+     * Lets the connection finish what is in flight and then close, as the server stops: a
+     * response not yet begun says {@code Connection: close}, and so does the answer to the next
+     * request if one arrives; a connection with no request in progress that stays silent for
+     * {@link Server#DRAIN_SILENCE_MILLIS} is closed by {@link #closeIfSilentSince}. Call on the
+     * loop's thread.
      */
     void drain() {
-        draining = true;
-        if (!used) {
-            // just accepted: its first request may be on its way; it gets answered, then closed
-            return;
-        }
-        if (parser.idle() && current == null && streaming == null) {
-            lastRequestReceived = true;
-            if (state.get() == IDLE && !hasPending()) {
-                close();
-            } else {
-                callMeBack();
-                updateInterest();
-            }
+        if (!draining) {
+            draining = true;
+            drainStartNanos = loop.now();
         }
     }
 
-    /** Closes a connection of a stopping server that sent nothing since {@code deadline}. */
+    /** Whether the connection drains: responses from now on end it. Any thread. */
+    boolean draining() {
+        return draining || server.stopping();
+    }
+
+    /**
+     * Closes a draining connection that has had no request in progress and no traffic since
+     * {@code deadline}, nor since it started to drain: a client that sends its next request within
+     * that silence gets it answered. Call on the loop's thread.
+     */
     void closeIfSilentSince(long deadlineNanos) {
-        if (draining && !used && lastActivityNanos - deadlineNanos < 0) {
+        if (draining && betweenRequests() && state.get() == IDLE && !hasPending()
+                && lastActivityNanos - deadlineNanos < 0 && drainStartNanos - deadlineNanos < 0) {
             close();
         }
+    }
+
+    /** Whether no byte of a next request has arrived and nothing received waits to be answered. */
+    private boolean betweenRequests() {
+        return parser.idle() && current == null && streaming == null && held == null && batch.isEmpty();
+    }
+
+    /** Earns the time {@code bytes} moved pay for against {@link #MIN_RATE}. Loop thread. */
+    private void earn(long bytes) {
+        long limit = loop.now() + MAX_AHEAD_NANOS;
+        long paid = paidUntilNanos + bytes * NANOS_PER_BYTE;
+        paidUntilNanos = paid - limit > 0 ? limit : paid;
+    }
+
+    /** Until when the connection has kept up with {@link #MIN_RATE}: the lowest is shed first. */
+    long paidUntil() {
+        return paidUntilNanos;
+    }
+
+    /**
+     * Whether the connection is served, asking its pools for a slot if it is waiting; when none
+     * is free it waits unread until {@link #admitted()}. Loop thread.
+     */
+    private boolean hasSlot() {
+        Slot now = slot;
+        if (now == Slot.SERVED) {
+            return true;
+        }
+        if (now != Slot.WAITING || awaitingSlot) {
+            // claimed to be shed or closed: nothing more is served; or already in line
+            return false;
+        }
+        awaitingSlot = true;
+        if (server.pools().admit(this)) {
+            awaitingSlot = false;
+            return true;
+        }
+        updateInterest();
+        return false;
+    }
+
+    /** Takes a slot for the connection, from waiting; false if it is claimed or closed. Any thread. */
+    boolean claimSlot() {
+        return SLOT.compareAndSet(this, Slot.WAITING, Slot.SERVED);
+    }
+
+    /** Has the loop carry on with the connection, which got the slot it waited for. Any thread. */
+    void admittedSoon() {
+        loop.execute(this::admitted);
+    }
+
+    /** The slot waited for is the connection's: what waited for it goes on. Loop thread. */
+    void admitted() {
+        if (!loop.inLoop()) {
+            // it moved to another loop meanwhile
+            admittedSoon();
+            return;
+        }
+        awaitingSlot = false;
+        if (closed) {
+            return;
+        }
+        boolean requests = !batch.isEmpty();
+        if (requests) {
+            // what is held behind the batch is framed when its task ends, but a streamed body now
+            dispatch(held != null || streaming != null);
+        }
+        if (held != null && (!requests || streaming != null)) {
+            ByteBuffer input = held;
+            held = null;
+            parse(input, server.adjustments());
+        }
+        updateInterest();
+    }
+
+    /**
+     * Gives the slot back if no request is in service and no more than
+     * {@value #WAITING_REQUEST_BYTES} bytes of the next one are held. Loop thread.
+     */
+    private void releaseSlotBetweenRequests() {
+        if (slot == Slot.SERVED && state.get() == IDLE && batch.isEmpty() && streaming == null && held == null
+                && requestBytes() <= WAITING_REQUEST_BYTES && !hasPending()) {
+            releaseSlot();
+        }
+    }
+
+    /** Gives the slot back: the connection waits for its next request. */
+    private void releaseSlot() {
+        if (SLOT.compareAndSet(this, Slot.SERVED, Slot.WAITING)) {
+            server.pools().released();
+        }
+    }
+
+    /** Whether the connection may be shed from the waiting pool: it holds no request waiting for a slot. */
+    boolean sheddableWhileWaiting() {
+        return slot == Slot.WAITING && !awaitingSlot;
+    }
+
+    /**
+     * Whether the connection may be shed from the served pool: no application is answering it
+     * (it writes a response, or receives a large request).
+     */
+    boolean sheddableWhileServed() {
+        return slot == Slot.SERVED && state.get() == IDLE;
+    }
+
+    /** Claims the connection, now in {@code from}, to be shed; false if it has moved on. Any thread. */
+    boolean claim(Slot from) {
+        return SLOT.compareAndSet(this, from, Slot.CLAIMED);
+    }
+
+    /** Has the loop close the connection, claimed to be shed. Any thread. */
+    void shedSoon() {
+        loop.execute(this::shed);
+    }
+
+    private void shed() {
+        if (!loop.inLoop()) {
+            // it moved to another loop meanwhile
+            shedSoon();
+            return;
+        }
+        close();
+    }
+
+    /** The loop that owns the connection now. */
+    IoLoop loop() {
+        return loop;
     }
 
     /**
@@ -566,13 +785,15 @@ final class Connection implements Selectable {
      * current loop's thread.
      */
     void moveTo(IoLoop target) {
-        if (closed || state.get() != IDLE || streaming != null || hasPending()) {
+        if (closed || state.get() != IDLE || streaming != null || hasPending() || awaitingSlot
+                || slot == Slot.CLAIMED) {
             return;
         }
         int ops = key.interestOps();
         key.cancel();
+        // from now on what other threads hand the connection goes to its new loop
+        loop = target;
         target.execute(() -> {
-            loop = target;
             if (closed) {
                 return;
             }
@@ -606,6 +827,6 @@ final class Connection implements Selectable {
         abandonInput("the connection closed before the body ended");
         batch.forEach(ReceivedRequest::discard);
         batch.clear();
-        server.connectionClosed();
+        server.pools().closed(this, (Slot) SLOT.getAndSet(this, Slot.CLOSED));
     }
 }

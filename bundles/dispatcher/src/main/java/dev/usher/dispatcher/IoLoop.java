@@ -31,6 +31,9 @@ final class IoLoop implements Runnable {
     private volatile long now = System.nanoTime();
     private ByteBuffer readBuffer;
     private Runnable timer = () -> { };
+    /** What a retiring loop does after each wakeup besides its timer; null while not retiring. */
+    private Runnable retirement;
+    private static final long RETIRING_WAKEUP_MILLIS = 100;
 
     /**
      * @param name the thread's name
@@ -85,6 +88,18 @@ final class IoLoop implements Runnable {
         });
     }
 
+    /**
+     * Runs {@code handOver} after every wakeup from now on, at least every 100 ms, besides the
+     * timer: the timer keeps its sweep of idle connections and deadlines for the connections
+     * that cannot leave yet.
+     */
+    void retire(Runnable handOver) {
+        execute(() -> {
+            retirement = handOver;
+            handOver.run();
+        });
+    }
+
     /** The connections registered with this loop, for a sweep; call on the loop's thread. */
     List<Connection> connections() {
         sweepScratch.clear();
@@ -117,9 +132,13 @@ final class IoLoop implements Runnable {
         try {
             while (running) {
                 runTasks();
-                selector.select(this::dispatch, selectTimeoutMillis);
+                selector.select(this::dispatch,
+                        retirement == null ? selectTimeoutMillis : Math.min(selectTimeoutMillis, RETIRING_WAKEUP_MILLIS));
                 now = System.nanoTime();
                 timer.run();
+                if (retirement != null) {
+                    retirement.run();
+                }
             }
         } catch (Throwable t) {
             if (running) {

@@ -1,8 +1,10 @@
 package dev.usher.dispatcher;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -23,6 +25,8 @@ final class IoLoops {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger created = new AtomicInteger();
     private volatile IoLoop[] loops = new IoLoop[0];
+    /** Loops retired that still hold connections; they stop once those have left. */
+    private final Set<IoLoop> retiring = ConcurrentHashMap.newKeySet();
     private Runnable onReplaced = () -> { };
 
     /**
@@ -52,8 +56,16 @@ final class IoLoops {
         return current[Math.floorMod(next.getAndIncrement(), current.length)];
     }
 
+    /** The loops that take new connections. */
     List<IoLoop> all() {
         return List.of(loops);
+    }
+
+    /** Every loop that runs: those that take new connections and those retiring. */
+    List<IoLoop> running() {
+        List<IoLoop> running = new ArrayList<>(List.of(loops));
+        running.addAll(retiring);
+        return running;
     }
 
     int size() {
@@ -80,8 +92,9 @@ final class IoLoops {
 
     /** Stops every loop, closing its connections, and waits for them. */
     synchronized void stop() {
-        IoLoop[] current = loops;
+        List<IoLoop> current = running();
         loops = new IoLoop[0];
+        retiring.clear();
         for (IoLoop loop : current) {
             loop.stop();
         }
@@ -120,16 +133,18 @@ final class IoLoops {
     /** Hands {@code loop}'s connections to {@code heirs} as each falls quiet, then ends the loop. */
     private void retire(IoLoop loop, IoLoop[] heirs) {
         AtomicInteger heir = new AtomicInteger();
+        retiring.add(loop);
         Runnable handOver = () -> {
             List<Connection> connections = loop.connections();
             for (Connection connection : List.copyOf(connections)) {
                 connection.moveTo(heirs[Math.floorMod(heir.getAndIncrement(), heirs.length)]);
             }
             if (loop.connections().isEmpty()) {
+                retiring.remove(loop);
                 loop.stop();
             }
         };
         // try at once, then after every wakeup: a connection falls quiet when its task ends
-        loop.timing(TimeUnit.MILLISECONDS.toMillis(100), handOver);
+        loop.retire(handOver);
     }
 }

@@ -20,8 +20,10 @@ import java.nio.channels.SocketChannel;
 
 /**
  * A listening socket, TCP or unix. It accepts on the I/O loop it is registered with and hands
- * each new connection to the server, which picks the loop that will own it. It stops accepting
- * while the server is at its connection limit: new clients then wait in the backlog.
+ * each new connection to the server, which picks the loop that will own it. At the server's
+ * {@code waiting_connection_limit} each connection it accepts sheds the waiting one furthest
+ * behind (see {@link ConnectionPools}); when every waiting connection holds a request in line
+ * for a slot, it stops accepting and new clients wait in the backlog.
  */
 final class Listener implements Selectable {
 
@@ -179,10 +181,13 @@ final class Listener implements Selectable {
         });
     }
 
-    /** Resumes accepting if paused at the connection limit; on any thread. */
+    /**
+     * Resumes accepting if paused at the waiting connection limit, to look again: a connection
+     * closed, or may be shed, or the limit rose. On any thread.
+     */
     void resume() {
         loop.execute(() -> {
-            if (paused && key != null && key.isValid() && !server.atConnectionLimit()) {
+            if (paused && key != null && key.isValid()) {
                 paused = false;
                 key.interestOps(SelectionKey.OP_ACCEPT);
             }
@@ -191,21 +196,40 @@ final class Listener implements Selectable {
 
     @Override
     public void ready(SelectionKey readyKey) {
+        ConnectionPools pools = server.pools();
         for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
-            if (server.atConnectionLimit()) {
-                paused = true;
-                readyKey.interestOps(0);
-                return;
+            Connection victim = null;
+            if (pools.waitingFull()) {
+                victim = pools.leastWorthWaiting();
+                if (victim == null) {
+                    // every waiting connection holds a request in line for a slot: new clients wait in the backlog
+                    paused = true;
+                    readyKey.interestOps(0);
+                    return;
+                }
             }
             SocketChannel accepted;
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
                 server.socketError("accept on " + url(), e);
+                if (String.valueOf(e.getMessage()).contains("Too many open files")) {
+                    // out of descriptors: a waiting connection gives one back, or accepting waits for a close
+                    victim = victim != null ? victim : pools.leastWorthWaiting();
+                    if (victim != null) {
+                        pools.shedWaiting(victim);
+                    } else {
+                        paused = true;
+                        readyKey.interestOps(0);
+                    }
+                }
                 return;
             }
             if (accepted == null) {
                 return;
+            }
+            if (victim != null) {
+                pools.shedWaiting(victim);
             }
             server.adopt(accepted);
         }

@@ -93,6 +93,11 @@ final class ResponseWriter {
         connection.sendFile(file, position, length);
     }
 
+    /** Whether the connection drains as its server stops: a response committed now closes it. */
+    boolean draining() {
+        return connection.draining();
+    }
+
     /** Sends what has been encoded so far. */
     void flush() {
         if (buffer.position() > 0) {

@@ -31,15 +31,20 @@ final class Server {
     private final ProcessIdentity identity;
     private final Supplier<Mounts> mounts;
     private final Logger logger;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final ConnectionPools pools;
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ThreadPoolExecutor pool;
     private final BufferPool outputBuffers = new BufferPool(16 * 1024, 256);
     private final Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private final IoLoops loops;
     private final CallWatchdog watchdog = new CallWatchdog();
-    /** How long a stopping server waits for the first byte of a connection just accepted. */
-    private static final long SILENT_GRACE_MILLIS = 1000;
+    /**
+     * How long a stopping server keeps a connection with no request in progress open, for the
+     * client's next request (answered with {@code Connection: close}) to arrive.
+     */
+    static final long DRAIN_SILENCE_MILLIS = 1000;
+    /** How often a loop wakes while its server stops, so silent connections close on time. */
+    private static final long STOPPING_WAKEUP_MILLIS = 100;
     private final Listeners listeners;
 
     private volatile Adjustments adjustments;
@@ -68,6 +73,7 @@ final class Server {
         this.logger = logger;
         this.accessLogger = accessLogger;
         settings(adjustments);
+        this.pools = new ConnectionPools(name, this::adjustments, this::resumeListeners, logger);
         this.pool = new ThreadPoolExecutor(adjustments.threads(), adjustments.threads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
                 task -> new ServerThread(task, identity.name() + "-" + name + "-app-" + threadNumber.incrementAndGet(),
@@ -121,9 +127,10 @@ final class Server {
         if (next.workers() != previous.workers() || next.threads() != previous.threads()) {
             logger.info("Server {}: {} I/O workers, {} application threads", name, next.workers(), next.threads());
         }
-        loops.all().forEach(this::time);
-        // a raised limit lets paused listeners accept again
-        listeners.resume();
+        // retiring loops too: they sweep the connections that cannot leave them yet
+        loops.running().forEach(this::time);
+        // a raised limit lets requests in line in, and paused listeners accept again
+        pools.limitsChanged();
         logger.info("Server {}: configuration applied", name);
     }
 
@@ -135,8 +142,9 @@ final class Server {
     synchronized void stop() {
         stopping = true;
         listeners.close();
-        for (IoLoop loop : loops.all()) {
+        for (IoLoop loop : loops.running()) {
             loop.execute(() -> List.copyOf(loop.connections()).forEach(Connection::drain));
+            time(loop);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(adjustments.gracefulTimeout());
         awaitNoConnections(deadline - System.nanoTime());
@@ -226,7 +234,7 @@ final class Server {
 
     /** Takes a newly accepted socket: the next loop, round robin, will own it. */
     void adopt(SocketChannel channel) {
-        connections.incrementAndGet();
+        pools.accepted();
         try {
             channel.configureBlocking(false);
             if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
@@ -239,7 +247,7 @@ final class Server {
             } catch (IOException ignored) {
                 // already failing
             }
-            connectionClosed();
+            pools.acceptFailed();
             return;
         }
         IoLoop loop = loops.next();
@@ -250,37 +258,35 @@ final class Server {
         }
     }
 
-    boolean atConnectionLimit() {
-        return connections.get() >= adjustments.connectionLimit();
+    /** Whether the server is stopping: every response from now on closes its connection. */
+    boolean stopping() {
+        return stopping;
     }
 
-    void connectionClosed() {
-        int open = connections.decrementAndGet();
-        if (open == adjustments.connectionLimit() - 1) {
-            listeners.resume();
-        }
-        if (open == 0) {
-            synchronized (connections) {
-                connections.notifyAll();
-            }
-        }
+    private void resumeListeners() {
+        listeners.resume();
+    }
+
+    /** Connections open and counted in either pool; for tests. */
+    int connectionCount() {
+        return pools.served() + pools.waiting();
+    }
+
+    /** The server's connections, waiting and served. */
+    ConnectionPools pools() {
+        return pools;
     }
 
     private void awaitNoConnections(long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        synchronized (connections) {
-            for (long left = timeoutNanos; connections.get() > 0 && left > 0; left = deadline - System.nanoTime()) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(connections, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        int left;
+        try {
+            left = pools.awaitNone(timeoutNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
-        if (connections.get() > 0) {
-            logger.warn("Server {}: {} connections still busy after graceful_timeout; closing them", name,
-                    connections.get());
+        if (left > 0) {
+            logger.warn("Server {}: {} connections still busy after graceful_timeout; closing them", name, left);
         }
     }
 
@@ -359,7 +365,8 @@ final class Server {
 
     /** Gives {@code loop} the wait of {@code asyncore_loop_timeout} and the idle sweep. */
     private void time(IoLoop loop) {
-        loop.timing(TimeUnit.SECONDS.toMillis(adjustments.asyncoreLoopTimeout()), sweeper(loop));
+        long wait = TimeUnit.SECONDS.toMillis(adjustments.asyncoreLoopTimeout());
+        loop.timing(stopping ? Math.min(wait, STOPPING_WAKEUP_MILLIS) : wait, sweeper(loop));
     }
 
     /** Closes connections idle longer than {@code channel_timeout}, every {@code cleanup_interval}. */
@@ -369,8 +376,9 @@ final class Server {
             long now = loop.now();
             Adjustments a = adjustments;
             watchdog.check(a.timeout(), logger);
+            pools.shedStalledForQueued();
             if (stopping) {
-                long silent = now - TimeUnit.MILLISECONDS.toNanos(SILENT_GRACE_MILLIS);
+                long silent = now - TimeUnit.MILLISECONDS.toNanos(DRAIN_SILENCE_MILLIS);
                 for (Connection c : List.copyOf(loop.connections())) {
                     c.closeIfSilentSince(silent);
                 }

@@ -111,6 +111,19 @@ final class RawClient implements Closeable {
         }
     }
 
+    /** Reads until the server closes the connection (or resets it); returns how many bytes came. */
+    long bytesUntilClosed() {
+        long total = 0;
+        try {
+            for (int n; (n = in.read(new byte[65536])) >= 0; ) {
+                total += n;
+            }
+        } catch (IOException reset) {
+            // closed all the same
+        }
+        return total;
+    }
+
     /** Whether the server closed the connection: the next read sees end of stream. */
     boolean closedByServer() throws IOException {
         return in.read() < 0;

@@ -161,6 +161,11 @@ public final class RequestParser {
         return state == State.HEAD && length > 0;
     }
 
+    /** How many bytes of a request head not complete yet have arrived; 0 when none is arriving. */
+    public int headBytes() {
+        return state == State.HEAD ? length : 0;
+    }
+
     /** How many trailer fields the last chunked body ended with (they are checked, not kept). */
     public int trailerCount() {
         return trailerCount;

@@ -71,9 +71,15 @@ import dev.usher.config.Adjustments;
             + "an application thread waits.")
     long outbuf__high__watermark() default 16777216L;
 
-    @AttributeDefinition(name = "Connection limit", description = "Open connections above which the server "
-            + "stops accepting.")
+    @AttributeDefinition(name = "Connection limit", description = "Connections served at once: a request in "
+            + "service (in its application, or its response being written) or more than 8 KiB of one buffered. At "
+            + "the limit a request sheds a connection stalled below 500 bytes a second, or waits for a slot.")
     int connection__limit() default 100;
+
+    @AttributeDefinition(name = "Waiting connection limit", description = "Connections held open while they "
+            + "wait for a request (just opened, idle between requests, or receiving a small one). At the limit "
+            + "each new connection sheds the one idle, silent or trickling longest.")
+    int waiting__connection__limit() default 2048;
 
     @AttributeDefinition(name = "Cleanup interval", description = "Seconds between sweeps for idle connections.")
     int cleanup__interval() default 30;
