@@ -4,6 +4,7 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -14,12 +15,16 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.usher.config.Adjustments;
 import dev.usher.config.InvalidSettingException;
 import dev.usher.config.ServerSettings;
+import dev.usher.config.UnconfiguredServers;
 
 /**
  * Turns Config Admin configurations into {@link ServerSettings} services: PID
@@ -31,6 +36,12 @@ import dev.usher.config.ServerSettings;
  * server runs on defaults when no configuration exists (unless the framework property
  * {@value #DEFAULT_SERVER_PROPERTY} is {@code false}), named servers live beside it, and a bad
  * configuration keeps the last good settings instead of deactivating anything.
+ *
+ * <p>What "no configuration" means can be told by an {@link UnconfiguredServers} service (the
+ * runtime's control bundle registers one, so that deleting a configuration returns a server to
+ * the command line's settings): when Config Admin says a server has no configuration, its answer
+ * replaces the rule above. The managed services are registered once the component is activated,
+ * after SCR has bound such a service, so Config Admin's first word is already answered by it.
  */
 @Component(immediate = true)
 public final class ServerConfigurations {
@@ -47,9 +58,14 @@ public final class ServerConfigurations {
     private final Logger logger;
     private final boolean defaultServer;
     private final Map<String, Published> published = new HashMap<>();
-    private final ServiceRegistration<?> singleton;
-    private final ServiceRegistration<?> factory;
+    private ServiceRegistration<?> singleton;
+    private ServiceRegistration<?> factory;
     private boolean closed;
+
+    /** What a server runs on without configuration, if a bundle says so. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile UnconfiguredServers unconfiguredServers;
 
     @Activate
     public ServerConfigurations(BundleContext context,
@@ -57,8 +73,13 @@ public final class ServerConfigurations {
         this.context = context;
         this.logger = logger;
         this.defaultServer = !"false".equalsIgnoreCase(context.getProperty(DEFAULT_SERVER_PROPERTY));
-        this.singleton = context.registerService(ManagedService.class, this::updatedDefault, pidProperties());
-        this.factory = context.registerService(ManagedServiceFactory.class, new Factory(), pidProperties());
+    }
+
+    /** After the constructor and the binding of {@link #unconfiguredServers}: listens to Config Admin. */
+    @Activate
+    void activate() {
+        singleton = context.registerService(ManagedService.class, this::updatedDefault, pidProperties());
+        factory = context.registerService(ManagedServiceFactory.class, new Factory(), pidProperties());
     }
 
     @Deactivate
@@ -74,13 +95,46 @@ public final class ServerConfigurations {
 
     private void updatedDefault(Dictionary<String, ?> properties) {
         if (properties == null) {
-            if (defaultServer) {
-                apply(PID, ServerSettings.DEFAULT_NAME, Map.of());
-            } else {
-                remove(PID);
-            }
+            unconfigured(PID, ServerSettings.DEFAULT_NAME);
         } else {
             apply(PID, ServerSettings.DEFAULT_NAME, toMap(properties));
+        }
+    }
+
+    /**
+     * Config Admin holds no configuration for {@code pid}: the server runs on what the {@link
+     * UnconfiguredServers} service answers, or stops if it answers none; without the service (or
+     * if it fails), the default server runs on defaults unless {@value #DEFAULT_SERVER_PROPERTY}
+     * is {@code false}, and a named server stops.
+     */
+    private void unconfigured(String pid, String name) {
+        Map<String, Object> properties = null;
+        boolean answered = false;
+        UnconfiguredServers servers = unconfiguredServers;
+        if (servers != null) {
+            try {
+                Optional<Map<String, Object>> answer = servers.properties(pid);
+                if (answer.isPresent()) {
+                    properties = new HashMap<>();
+                    for (Map.Entry<String, Object> entry : answer.get().entrySet()) {
+                        if (entry.getValue() != null) {
+                            properties.put(entry.getKey(), entry.getValue());
+                        }
+                    }
+                }
+                answered = true;
+            } catch (RuntimeException e) {
+                logger.error("Configuration {}: none, and {} cannot say what the server runs on without one: {}",
+                        pid, servers, e.toString(), e);
+            }
+        }
+        if (!answered && PID.equals(pid) && defaultServer) {
+            properties = Map.of();
+        }
+        if (properties == null) {
+            remove(pid);
+        } else {
+            apply(pid, name, properties);
         }
     }
 
@@ -150,7 +204,7 @@ public final class ServerConfigurations {
 
         @Override
         public void deleted(String pid) {
-            remove(pid);
+            unconfigured(pid, factoryName(pid));
         }
     }
 

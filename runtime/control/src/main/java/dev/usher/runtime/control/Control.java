@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +24,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.cm.ConfigurationPlugin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +39,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.usher.config.Adjustments;
 import dev.usher.config.ServerSettings;
+import dev.usher.config.UnconfiguredServers;
 import dev.usher.runtime.options.CommandLine;
 import dev.usher.runtime.options.DaemonStatus;
 import dev.usher.runtime.options.EtcFiles;
@@ -59,6 +63,17 @@ import dev.usher.runtime.options.UsageException;
  * {@link ConfigurationPlugin}: on the way to the config bundle, every server configuration gets
  * the layers again, so an edit of {@code etc/dev.usher.server.cfg} cannot drop {@code -b} or
  * {@code -w} (the command line and settings file win, as in gunicorn).
+ * <li><b>Deleted configurations.</b> Config Admin calls no plugin for a deletion: the config
+ * bundle's managed service just hears that the server has no configuration. So this component
+ * also registers {@link UnconfiguredServers}, which the config bundle asks then. For the default
+ * server (unless {@code usher.server.default} is {@code false} and nothing names it) and each
+ * server the layers name, it answers the layers over an empty configuration, what it writes at
+ * start for a server no file configures; for other servers, none (they stop, as before).
+ * Deleting {@code etc/dev.usher.server.cfg} or a Web Console configuration thus takes the
+ * server straight back to the command line and settings file, never through bare defaults.
+ * And, as a {@link ConfigurationListener}, it writes such a deleted configuration anew, with
+ * those same properties, so that Config Admin shows what runs; the config bundle finds nothing
+ * to change in it.
  * <li><b>Signals</b> (while active; the launcher handles TERM, INT and USR1 itself): HUP re-reads
  * the settings file and {@code etc/*.cfg} and writes every configuration anew (TTIN/TTOU changes
  * are dropped, as gunicorn's reload does); TTIN and TTOU write {@code workers} one higher or lower
@@ -94,6 +109,10 @@ public final class Control {
     private final Readiness readiness;
     private final ControlSignals signals;
     private final ServiceRegistration<ConfigurationPlugin> plugin;
+    private final ServiceRegistration<UnconfiguredServers> unconfigured;
+    /** Null until the configurations are written (and if the start failed). */
+    private volatile ServiceRegistration<ConfigurationListener> deletions;
+    private final boolean defaultServer;
 
     /** The layers in force; read by the plugin on Config Admin's thread. */
     private volatile ServerLayers layers;
@@ -115,6 +134,7 @@ public final class Control {
         this.logReader = logReader;
         String status = context.getProperty(Options.DAEMON_STATUS);
         this.statusFile = status == null || status.isBlank() ? null : Path.of(status);
+        this.defaultServer = !"false".equalsIgnoreCase(context.getProperty(DEFAULT_SERVER_PROPERTY));
 
         Options parsed;
         SettingsFile settings = SettingsFile.EMPTY;
@@ -141,6 +161,7 @@ public final class Control {
         Hashtable<String, Object> pluginProperties = new Hashtable<>();
         pluginProperties.put(ConfigurationPlugin.CM_TARGET, new String[] {ServerLayers.PID});
         this.plugin = context.registerService(ConfigurationPlugin.class, this::deliver, pluginProperties);
+        this.unconfigured = context.registerService(UnconfiguredServers.class, this::unconfigured, null);
         this.signals = new ControlSignals(logger);
         if (problem != null) {
             failed(problem);
@@ -149,6 +170,7 @@ public final class Control {
         synchronized (this) {
             writeAll(null);
         }
+        this.deletions = context.registerService(ConfigurationListener.class, this::configurationEvent, null);
         context.addFrameworkListener(readiness);
         logReader.addLogListener(readiness);
         signals.handle("HUP", this::reload);
@@ -158,15 +180,15 @@ public final class Control {
 
     @Deactivate
     void deactivate() {
-        stopped = true;
+        synchronized (this) {
+            stopped = true;
+        }
         signals.close();
         logReader.removeLogListener(readiness);
         context.removeFrameworkListener(readiness);
-        try {
-            plugin.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // unregistered with the bundle
-        }
+        unregister(deletions);
+        unregister(unconfigured);
+        unregister(plugin);
         if (pidFileWritten && options.pidFile() != null && PidFile.removeIfOwn(options.pidFile(), pid)) {
             logger.info("Removed pid file {}", options.pidFile());
         }
@@ -203,6 +225,60 @@ public final class Control {
     }
 
     /**
+     * The {@link UnconfiguredServers} service: what a server runs on while Config Admin holds no
+     * configuration for it. Asked on Config Admin's thread: it reads, it takes no lock.
+     */
+    private Optional<Map<String, Object>> unconfigured(String configPid) {
+        ServerLayers current = layers;
+        if (!named(current).contains(configPid)) {
+            return Optional.empty();
+        }
+        return Optional.of(current.effective(configPid, Map.of(), signalWorkers.get(configPid)));
+    }
+
+    /**
+     * The listener: a server configuration deleted (an {@code etc/} file removed, the Web
+     * Console's Delete) that the command line or settings file name is written anew with what
+     * {@link #unconfigured} answered, so that Config Admin shows what runs. Not the configurations
+     * {@link #writeAll} deletes itself (nothing names them any more), not one that exists again
+     * by now, and nothing once this component is stopping.
+     */
+    private void configurationEvent(ConfigurationEvent event) {
+        String configPid = event.getPid();
+        if (event.getType() != ConfigurationEvent.CM_DELETED || ServerLayers.serverName(configPid) == null) {
+            return;
+        }
+        synchronized (this) {
+            if (stopped || !named(layers).contains(configPid) || existing().containsKey(configPid)) {
+                return;
+            }
+            Map<String, Object> effective = layers.effective(configPid, Map.of(), signalWorkers.get(configPid));
+            try {
+                Configuration configuration = configuration(configPid);
+                created.add(configPid);
+                configuration.updateIfDifferent(new Hashtable<>(effective));
+                logger.info("Server {}: configuration deleted; written anew from the command line and settings file",
+                        ServerLayers.serverName(configPid));
+                logger.debug("Configuration {} written: {}", configPid, effective);
+            } catch (IOException | RuntimeException e) {
+                logger.error("Configuration {}: cannot write it anew: {}", configPid, e.toString(), e);
+            }
+        }
+    }
+
+    /**
+     * The PIDs whose servers run whatever Config Admin holds: the default server's (unless
+     * {@code usher.server.default} is {@code false}) and each the layers name.
+     */
+    private Set<String> named(ServerLayers current) {
+        Set<String> named = new LinkedHashSet<>(current.pids());
+        if (defaultServer) {
+            named.add(ServerLayers.PID);
+        }
+        return named;
+    }
+
+    /**
      * Writes every server configuration: the default server's (unless {@code usher.server.default}
      * is {@code false} and nothing names it), each the layers name, and each Config Admin holds.
      *
@@ -212,10 +288,7 @@ public final class Control {
     private void writeAll(Map<String, EtcFiles.EtcFile> etc) {
         ServerLayers current = layers;
         Map<String, Configuration> existing = existing();
-        Set<String> named = new LinkedHashSet<>(current.pids());
-        if (!"false".equalsIgnoreCase(context.getProperty(DEFAULT_SERVER_PROPERTY))) {
-            named.add(ServerLayers.PID);
-        }
+        Set<String> named = named(current);
         Set<String> pids = new LinkedHashSet<>(named);
         pids.addAll(existing.keySet());
         if (etc != null) {
@@ -417,6 +490,17 @@ public final class Control {
         return server.equals(ServerLayers.DEFAULT) ? configurationAdmin.getConfiguration(ServerLayers.PID, "?")
                 : configurationAdmin.getFactoryConfiguration(ServerLayers.PID, configPid.substring(
                         ServerLayers.PID.length() + 1), "?");
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        if (registration == null) {
+            return;
+        }
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // unregistered with the bundle
+        }
     }
 
     private void delete(Configuration configuration) {
