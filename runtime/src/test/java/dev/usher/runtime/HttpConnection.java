@@ -107,6 +107,24 @@ final class HttpConnection implements AutoCloseable {
         return read();
     }
 
+    /** Sends {@code raw} bytes as they are: part of a request, for one. */
+    HttpConnection send(String raw) throws IOException {
+        out.write(raw.getBytes(ISO_8859_1));
+        out.flush();
+        return this;
+    }
+
+    /** Reads the response to a request sent with {@link #send}. */
+    Response response() throws IOException {
+        requests++;
+        return read();
+    }
+
+    /** Whether the server has closed the connection: the next read sees its end. */
+    boolean closedByServer() throws IOException {
+        return in.read() < 0;
+    }
+
     private Response read() throws IOException {
         int first;
         try {

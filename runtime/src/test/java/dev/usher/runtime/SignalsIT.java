@@ -58,6 +58,35 @@ class SignalsIT {
         }
     }
 
+    /**
+     * TERM while a request's body is half sent: the request is answered when the rest arrives,
+     * with {@code Connection: close}, and the process exits then, not after graceful_timeout.
+     */
+    @Test
+    void termWaitsForAHalfSentRequestAndNoLonger() throws Exception {
+        int port = UsherRun.freePort();
+        try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "--graceful-timeout", "60")) {
+            usher.awaitServing();
+            HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 30_000);
+            connection.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + "a".repeat(50));
+            int before = usher.console().lines().size();
+            long start = System.nanoTime();
+            usher.signal("TERM");
+            usher.console().awaitFrom(before, line -> line.contains("Server default: draining 1 connections"),
+                    UsherRun.STARTUP);
+            HttpConnection.Response response = connection.send("a".repeat(50)).response();
+            assertEquals(200, response.status(), usher.console()::text);
+            assertTrue(response.body().replace(" ", "").contains("\"body_length\":100"), response.body());
+            assertEquals("close", response.header("connection"), usher.console()::text);
+            assertTrue(connection.closedByServer());
+            connection.close();
+            assertEquals(0, usher.awaitExit(UsherRun.SHUTDOWN), usher.console()::text);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30),
+                    "the process ended with the last response, long before graceful_timeout");
+            assertFalse(usher.console().text().contains("still busy after graceful_timeout"), usher.console()::text);
+        }
+    }
+
     @Test
     void aSecondIntStopsAtOnce() throws Exception {
         deploySlowApplication();

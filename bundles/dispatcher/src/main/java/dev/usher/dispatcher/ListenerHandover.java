@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -22,7 +25,9 @@ import org.osgi.framework.ServiceRegistration;
  * dispatcher parks its open server sockets with the framework, registered on behalf of the
  * system bundle so they outlive it; the next dispatcher claims those of its servers and
  * accepts on them, so clients that connect during the update wait in the backlog instead of
- * being refused. What nobody claims within a minute is closed.
+ * being refused. When no dispatcher is coming back, clients must be refused promptly rather
+ * than left waiting: the sockets are closed as soon as the dispatcher bundle is uninstalled, and
+ * whatever nobody claimed within {@value #UNCLAIMED_SECONDS} seconds (the bundle stopped for good).
  *
  * <p>The service is a {@link Supplier} (a type every bundle shares) of the parked sockets,
  * keyed by server name and address.
@@ -32,7 +37,8 @@ final class ListenerHandover {
     /** The service property that marks a handover. */
     static final String PROPERTY = "usher.listener.handover";
 
-    private static final long UNCLAIMED_SECONDS = 60;
+    /** How long parked sockets wait for a dispatcher to claim them: longer than an update and refresh take. */
+    static final long UNCLAIMED_SECONDS = 5;
 
     private ListenerHandover() {
     }
@@ -53,15 +59,29 @@ final class ListenerHandover {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(PROPERTY, Boolean.TRUE);
         ServiceRegistration<?> registration = system.registerService(Supplier.class, supplier, properties);
-        CompletableFuture.delayedExecutor(UNCLAIMED_SECONDS, TimeUnit.SECONDS).execute(() -> {
+        long dispatcher = context.getBundle().getBundleId();
+        AtomicBoolean closed = new AtomicBoolean();
+        BundleListener[] uninstalled = new BundleListener[1];
+        Runnable close = () -> {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             try {
                 registration.unregister();
+                system.removeBundleListener(uninstalled[0]);
             } catch (IllegalStateException alreadyGone) {
                 // the framework stopped first
             }
             parked.values().forEach(ListenerHandover::closeQuietly);
             parked.clear();
-        });
+        };
+        uninstalled[0] = event -> {
+            if (event.getType() == BundleEvent.UNINSTALLED && event.getBundle().getBundleId() == dispatcher) {
+                close.run();
+            }
+        };
+        system.addBundleListener(uninstalled[0]);
+        CompletableFuture.delayedExecutor(UNCLAIMED_SECONDS, TimeUnit.SECONDS).execute(close);
     }
 
     /** Takes the parked sockets of the server named {@code server}, by address; empty for none. */

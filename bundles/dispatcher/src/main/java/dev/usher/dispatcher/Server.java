@@ -140,8 +140,12 @@ final class Server {
      * and the threads stop.
      */
     synchronized void stop() {
-        stopping = true;
+        // closed before responses start saying Connection: close: clients reconnecting must not
+        // reach a listener about to close (a handshake in its queue would be reset)
         listeners.close();
+        stopping = true;
+        logger.info("Server {}: draining {} connections (graceful_timeout={}s)", name, connectionCount(),
+                adjustments.gracefulTimeout());
         for (IoLoop loop : loops.running()) {
             loop.execute(() -> List.copyOf(loop.connections()).forEach(Connection::drain));
             time(loop);

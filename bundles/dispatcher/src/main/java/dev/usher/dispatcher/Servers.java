@@ -66,7 +66,9 @@ public final class Servers {
             servers.values().forEach(server -> sockets.putAll(server.detachListeners()));
             ListenerHandover.offer(context, sockets);
             if (!sockets.isEmpty()) {
-                logger.info("Listening sockets kept open for the next dispatcher: {}", sockets.keySet());
+                logger.info("Listening sockets kept open for the next dispatcher, closed unless one claims them "
+                        + "within {} s or when this bundle is uninstalled: {}", ListenerHandover.UNCLAIMED_SECONDS,
+                        sockets.keySet());
             }
         }
         // every server drains at once, so stopping takes one graceful_timeout at most

@@ -60,7 +60,7 @@ class DrainTest {
 
     private void awaitStopped() throws Exception {
         stopped.get(20, TimeUnit.SECONDS);
-        assertFalse(log.lines.stream().anyMatch(l -> l.contains("graceful_timeout")), log.lines.toString());
+        assertFalse(log.lines.stream().anyMatch(l -> l.contains("still busy after graceful_timeout")), log.lines.toString());
     }
 
     @Test
