@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -136,8 +138,14 @@ public class LiveLimitsIT extends UsherTestSupport {
         assertTrue("nothing listens on " + other, ClientConnection.refuses(other));
     }
 
+    /**
+     * {@code connection_limit} lowered to the one request in service: the next request waits in
+     * line, unanswered, and is answered once the first is; and {@code waiting_connection_limit}
+     * lowered to the idle connection: the next connection sheds it. Nothing is closed by the
+     * changes themselves.
+     */
     @Test
-    public void connectionLimitHoldsNewConnectionsInTheBacklog() throws Exception {
+    public void connectionLimitsAppliedLive() throws Exception {
         int port = freePort();
         org.osgi.service.cm.Configuration configuration = configureDefaultServer("listen", "127.0.0.1:" + port);
         assertHello(awaitAnswer(port, "/"));
@@ -149,26 +157,38 @@ public class LiveLimitsIT extends UsherTestSupport {
                 assertHello(idle.get("/"));
                 slow.begin(inFlight, "at-the-limit");
 
-                reconfigure(configuration, "listen", "127.0.0.1:" + port, "connection_limit", "2");
-                // lowering the limit to the open count closes nothing
-                assertHello(idle.get("/"));
-
-                try (ClientConnection third = ClientConnection.open(port)) { // the backlog takes it
+                reconfigure(configuration, "listen", "127.0.0.1:" + port, "connection_limit", "1");
+                // lowering the limit below the connections open closes nothing
+                try (ClientConnection third = ClientConnection.open(port)) {
                     third.send("GET", "/third", Map.of(), new byte[0]);
-                    assertTrue("the third connection must get no answer while two are open",
-                            third.quietFor(NO_ANSWER));
-
+                    assertTrue("the third request must wait in line while one is served", third.quietFor(NO_ANSWER));
                     slow.release();
                     slow.assertFinished(inFlight, "at-the-limit");
-                    assertTrue("a finished request frees no slot: its connection is still open",
-                            third.quietFor(Duration.ofMillis(200)));
-
-                    idle.close();
-                    Response response = third.readResponse(); // within the read timeout
-                    assertHello(response);
-                    assertHello(third.get("/again"));
+                    assertHello(third.readResponse());
+                    assertHello(idle.get("/"));
                 }
+
+                reconfigure(configuration, "listen", "127.0.0.1:" + port, "connection_limit", "1",
+                        "waiting_connection_limit", "2");
+                assertHello(idle.get("/"));
                 assertHello(inFlight.get("/"));
+                // new connections, kept open, until the waiting pool is over its limit: the one idle
+                // longest is shed for them, never one that was just answered
+                List<ClientConnection> more = new ArrayList<>();
+                try {
+                    Await.condition("the idle connection to be shed for new ones", () -> {
+                        ClientConnection next = ClientConnection.open(port);
+                        more.add(next);
+                        assertHello(next.get("/"));
+                        return !idle.quietFor(Duration.ofMillis(50));
+                    });
+                    idle.awaitClosedByServer(Duration.ofSeconds(10));
+                    assertHello(more.get(more.size() - 1).get("/"));
+                } finally {
+                    for (ClientConnection next : more) {
+                        next.close();
+                    }
+                }
             } finally {
                 idle.close();
             }

@@ -15,6 +15,7 @@ public final class BufferPool {
     private final int retained;
     private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freeCount = new AtomicInteger();
+    private final AtomicInteger outstanding = new AtomicInteger();
 
     /**
      * @param bufferSize the capacity of every buffer, in bytes (at least 1)
@@ -35,6 +36,7 @@ public final class BufferPool {
 
     /** A cleared buffer of {@link #bufferSize()} bytes; give it back with {@link #release}. */
     public ByteBuffer acquire() {
+        outstanding.incrementAndGet();
         ByteBuffer buffer = free.poll();
         if (buffer == null) {
             return ByteBuffer.allocateDirect(bufferSize);
@@ -48,11 +50,17 @@ public final class BufferPool {
         if (buffer.capacity() != bufferSize || !buffer.isDirect()) {
             throw new IllegalArgumentException("not a buffer of this pool");
         }
+        outstanding.decrementAndGet();
         if (freeCount.incrementAndGet() <= retained) {
             free.offer(buffer);
         } else {
             freeCount.decrementAndGet();
         }
+    }
+
+    /** How many buffers are acquired and not released yet: 0 when every holder has let go. */
+    public int outstanding() {
+        return outstanding.get();
     }
 
     /** How many released buffers are waiting for reuse. */

@@ -36,6 +36,20 @@ class BufferPoolTest {
     }
 
     @Test
+    void countsTheBuffersNotReleased() {
+        BufferPool pool = new BufferPool(16, 1);
+        ByteBuffer a = pool.acquire();
+        ByteBuffer b = pool.acquire();
+        assertEquals(2, pool.outstanding());
+        pool.release(a);
+        assertEquals(1, pool.outstanding());
+        pool.release(b);
+        assertEquals(0, pool.outstanding(), "the one not retained counts as released too");
+        assertThrows(IllegalArgumentException.class, () -> pool.release(ByteBuffer.allocate(16)));
+        assertEquals(0, pool.outstanding(), "a foreign buffer changes nothing");
+    }
+
+    @Test
     void refusesForeignBuffers() {
         BufferPool pool = new BufferPool(16, 2);
         assertThrows(IllegalArgumentException.class, () -> pool.release(ByteBuffer.allocateDirect(8)));

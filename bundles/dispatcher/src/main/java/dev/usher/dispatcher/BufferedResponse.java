@@ -200,6 +200,20 @@ final class BufferedResponse implements HttpResponse {
         bodySent += length;
     }
 
+    /**
+     * Ends the response without sending what is not committed yet, and the connection with it:
+     * for a request whose client left before it was whole, which has no one to answer.
+     */
+    void abandon() {
+        if (!finished) {
+            finished = true;
+            close = true;
+            buffered = null;
+            bufferedLength = 0;
+            writer.flush();
+        }
+    }
+
     /** Sends whatever is left; after a failure once committed, ends the connection instead. */
     void finish(boolean failed) {
         if (finished) {

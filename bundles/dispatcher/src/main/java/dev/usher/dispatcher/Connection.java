@@ -121,6 +121,8 @@ final class Connection implements Selectable {
     private ReceivedRequest streaming;
     /** Whether the streaming application has fallen behind and the loop stopped reading. */
     private boolean streamPaused;
+    /** Whether the task running answers {@link #streaming}, rather than one before it. */
+    private boolean streamingInTask;
     /** Bytes read but not parsed yet, kept while a task runs; null when none. */
     private ByteBuffer held;
     /** Whether the server is stopping: the request arriving is the last one; read by tasks. */
@@ -214,8 +216,8 @@ final class Connection implements Selectable {
         }
         if (count < 0) {
             inputEnded = true;
-            abandonInput("the client closed the connection before the body ended");
-            if (state.get() == IDLE && !hasPending()) {
+            abandonInput("the client closed the connection before the body ended", 0);
+            if (state.get() == IDLE && batch.isEmpty() && !hasPending()) {
                 close();
             } else {
                 callMeBack();
@@ -315,6 +317,7 @@ final class Connection implements Selectable {
                         if (current == streaming) {
                             streaming.streamingBody().end();
                             streaming = null;
+                            streamingInTask = false;
                         } else {
                             batch.add(current);
                         }
@@ -330,7 +333,7 @@ final class Connection implements Selectable {
         } catch (InvalidRequestException e) {
             if (streaming != null) {
                 // its application is answering already: it learns from the body, then the connection ends
-                abandonInput("invalid request body: " + e.getMessage());
+                abandonInput("invalid request body: " + e.getMessage(), e.status());
                 lastRequestReceived = true;
                 callMeBack();
             } else {
@@ -351,24 +354,25 @@ final class Connection implements Selectable {
             streamPaused = false;
             ByteBuffer input = held;
             held = null;
-            if (input != null) {
-                parse(input, server.adjustments());
-            }
+            // with nothing held, still parse: the body's last bytes may have paused reading before
+            // the parser could report its end, and no more bytes may ever come to make it
+            parse(input != null ? input : ByteBuffer.allocate(0), server.adjustments());
             updateInterest();
         });
     }
 
     private void refuse(int status, String message) {
-        abandonInput("the request was refused");
+        abandonInput("the request was refused", status);
         batch.add(ReceivedRequest.refused(status, message));
         lastRequestReceived = true;
     }
 
     /** Drops the request arriving, if any: its body, the stream its application reads, what was held. */
-    private void abandonInput(String why) {
+    private void abandonInput(String why, int status) {
         if (streaming != null) {
-            streaming.streamingBody().fail(new IOException(why));
+            streaming.streamingBody().fail(new BodyAbortedException(why, status));
             streaming = null;
+            streamingInTask = false;
         }
         if (current != null) {
             current.discard();
@@ -391,16 +395,18 @@ final class Connection implements Selectable {
             // admitted() dispatches it
             return;
         }
-        // after the last request the loop must learn when the task ends: it closes the connection
-        state.set(callBack || lastRequestReceived ? RUNNING_LOOP_WAITING : RUNNING);
-        if (lastRequestReceived) {
-            updateInterest();
-        }
         List<ReceivedRequest> requests = batch;
         batch = new ArrayList<>(4);
         boolean nonblocking = true;
         for (ReceivedRequest request : requests) {
             nonblocking &= request.nonblocking();
+            streamingInTask |= request == streaming;
+        }
+        // The loop must learn when the task ends: after the last request or the end of input, to
+        // close the connection; and while it streams a body in, to drop what the application leaves.
+        state.set(callBack || streamingInTask || lastRequestReceived || inputEnded ? RUNNING_LOOP_WAITING : RUNNING);
+        if (lastRequestReceived) {
+            updateInterest();
         }
         server.execute(new Task(server, this, requests), nonblocking);
     }
@@ -429,28 +435,31 @@ final class Connection implements Selectable {
         if (closed) {
             return;
         }
-        if (streaming != null) {
+        if (streaming != null && streamingInTask) {
             // the application returned without reading the whole body: nothing can follow it
-            abandonInput("the application did not read the body");
+            abandonInput("the application did not read the body", 0);
             lastRequestReceived = true;
         }
         ByteBuffer input = held;
         held = null;
         if (input != null && !lastRequestReceived) {
             parse(input, server.adjustments());
-            if (closed || state.get() != IDLE) {
-                return;
-            }
         } else if (!batch.isEmpty()) {
+            // framed while the task ran: a request read ahead, or the head of a streamed one
             dispatch();
+        }
+        if (closed) {
             return;
         }
-        if (!hasPending() && (lastRequestReceived || inputEnded)) {
+        if (state.get() == IDLE && batch.isEmpty() && !hasPending() && (lastRequestReceived || inputEnded)) {
             close();
-        } else {
-            releaseSlotBetweenRequests();
-            updateInterest();
+            return;
         }
+        if (state.get() == IDLE) {
+            releaseSlotBetweenRequests();
+        }
+        // reading was paused for the task (or for what it held); a new task reads ahead as ready() allows
+        updateInterest();
     }
 
     /**
@@ -774,6 +783,11 @@ final class Connection implements Selectable {
         close();
     }
 
+    /** Whether a streamed request body is arriving; for tests, which read it from another thread. */
+    boolean streamingForTest() {
+        return streaming != null;
+    }
+
     /** The loop that owns the connection now. */
     IoLoop loop() {
         return loop;
@@ -824,7 +838,7 @@ final class Connection implements Selectable {
             pending.clear();
             notifyAll();
         }
-        abandonInput("the connection closed before the body ended");
+        abandonInput("the connection closed before the body ended", 0);
         batch.forEach(ReceivedRequest::discard);
         batch.clear();
         server.pools().closed(this, (Slot) SLOT.getAndSet(this, Slot.CLOSED));

@@ -73,7 +73,12 @@ final class Task implements Runnable {
             logAccess(received, null, response);
             return response.closesConnection();
         }
+        if (received.streams()) {
+            // the answers before it leave now: its application may wait for a client that waits for them
+            writer.flush();
+        }
         boolean failed = false;
+        boolean clientLeft = false;
         CallWatchdog watchdog = server.watchdog();
         boolean watched = watchdog.enter(request,
                 !(Thread.currentThread() instanceof ServerThread thread && thread.isIoLoop()), server.adjustments().timeout());
@@ -81,8 +86,21 @@ final class Task implements Runnable {
             request.mount().application().handle(request, response);
         } catch (Exception | LinkageError | AssertionError e) {
             failed = true;
-            server.logger().error("Application failed on {}", request, e);
-            if (!response.committed()) {
+            BodyAbortedException aborted = BodyAbortedException.in(e);
+            if (aborted != null && aborted.status() == 0) {
+                // nobody to answer, and nothing the application did wrong
+                clientLeft = true;
+                server.socketError("reading the body of " + request, aborted);
+            } else if (aborted != null) {
+                // the body was refused as it arrived: the request's own error, as for a buffered body
+                if (!response.committed()) {
+                    response.serverError(aborted.status(), errorText(aborted.status(), aborted.getMessage()), true);
+                    failed = false;
+                }
+            } else {
+                server.logger().error("Application failed on {}", request, e);
+            }
+            if (aborted == null && !response.committed()) {
                 String text = server.adjustments().exposeTracebacks()
                         ? errorText(500, "The application raised an exception.\r\n\r\n" + trace(e))
                         : errorText(500, "The application raised an exception.");
@@ -92,15 +110,25 @@ final class Task implements Runnable {
         } finally {
             watchdog.exit(watched);
         }
-        response.finish(failed);
+        if (clientLeft) {
+            response.abandon();
+        } else {
+            response.finish(failed);
+        }
         if (response.problem() != null) {
             server.logger().error("Response to {}: {}", request, response.problem());
         }
-        logAccess(received, request, response);
-        return response.closesConnection();
+        logAccess(received, request, response, clientLeft);
+        return response.closesConnection() || clientLeft;
     }
 
     private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response) {
+        logAccess(received, request, response, false);
+    }
+
+    /** @param clientLeft whether the client left before its request was answered: logged as 499, as nginx does */
+    private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response,
+            boolean clientLeft) {
         AccessLog log = server.accessLog();
         if (log == null) {
             return;
@@ -109,7 +137,7 @@ final class Task implements Runnable {
         String line = head == null ? "-" : head.method() + " " + head.target() + " " + head.version().text();
         String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
         long started = received.startNanos() != 0 ? received.startNanos() : System.nanoTime();
-        log.log(new AccessLog.Entry(request, line, remote, response.status(), response.bodyLength(),
+        log.log(new AccessLog.Entry(request, line, remote, clientLeft ? 499 : response.status(), response.bodyLength(),
                 System.nanoTime() - started, response), server.logger());
     }
 

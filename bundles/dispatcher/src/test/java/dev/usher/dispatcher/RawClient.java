@@ -95,6 +95,11 @@ final class RawClient implements Closeable {
         return new Response(status, headers, body.toByteArray());
     }
 
+    /** Ends what the client sends: the server reads the end of its input. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** Whether any byte of a response arrives within {@code millis}; consumes nothing. */
     boolean answersWithin(int millis) throws IOException {
         int timeout = socket.getSoTimeout();

@@ -716,6 +716,90 @@ class ServerTest {
         }
     }
 
+    /** The body's last byte is the one that stops the loop: the end of the body is still reported. */
+    @Test
+    void aStreamedBodyWhoseLastBytePausedReadingEnds() throws Exception {
+        byte[] body = new byte[StreamingBody.BOUND + 1];
+        new Random(17).nextBytes(body);
+        HttpApplication waitsForAll = (request, response) -> {
+            StreamingBody stream = (StreamingBody) request.body();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            synchronized (stream) {
+                while (!stream.stalledLoop() && System.nanoTime() < deadline) {
+                    stream.wait(10);
+                }
+            }
+            DIGEST.handle(request, response);
+        };
+        streamingPrefixes.add("/up");
+        // a byte a read: the loop stops exactly at the body's last byte, with nothing held behind it
+        InetSocketAddress address = start(Map.of("recv_bytes", "1"), Map.of("/up", waitsForAll));
+        try (RawClient client = new RawClient(address)) {
+            client.send("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").send(body);
+            assertEquals(body.length + " " + digest(body) + " " + body.length, client.read().text());
+        }
+    }
+
+    /**
+     * A streamed request framed while the task before it still runs (read ahead) is answered when
+     * that task ends: its body is not taken for one the earlier application left unread.
+     */
+    @Test
+    void aStreamedRequestReadAheadIsAnsweredAfterTheOneBefore() throws Exception {
+        // a held application on the I/O loop would hold the loop too: nothing could be read ahead
+        org.junit.jupiter.api.Assumptions.assumeFalse(inline());
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpApplication held = (request, response) -> {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            DESCRIBE.handle(request, response);
+        };
+        streamingPrefixes.add("/up");
+        InetSocketAddress address = start(Map.of("channel_request_lookahead", "4"),
+                Map.of("/up", DIGEST, "/held", held));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /held HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            client.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na");
+            LiveServerTest.awaitTrue(() -> server.pools().connectionsForTest().stream()
+                    .anyMatch(Connection::streamingForTest));
+            // the held task ends while the streamed body is still arriving
+            release.countDown();
+            assertEquals("GET /held   0 ", client.read().text());
+            client.send("bc");
+            assertEquals("3 " + digest("abc".getBytes(StandardCharsets.US_ASCII)) + " 3", client.read().text());
+        }
+    }
+
+    /**
+     * Requests read ahead while one is answered, then the end of the client's input: each is
+     * answered, and the connection closes after the last.
+     */
+    @Test
+    void requestsReadAheadThenTheEndOfInputAreAnsweredAndTheConnectionCloses() throws Exception {
+        HttpApplication fail = (request, response) -> {
+            request.body().readAllBytes();
+            throw new IllegalStateException("fails on purpose");
+        };
+        InetSocketAddress address = start(Map.of("channel_request_lookahead", "2", "recv_bytes", "7"),
+                Map.of("/fail", fail, "/", DESCRIBE));
+        try (RawClient client = new RawClient(address)) {
+            client.send("POST /fail HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok"
+                    + "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                    + "HEAD /c HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /d HTTP/1.1\r\nHost: x\r\n\r\n");
+            client.shutdownOutput();
+            assertEquals(500, client.read().status());
+            assertEquals("GET  /a  0 ", client.read().text());
+            assertEquals("POST  /b  5 hello", client.read().text());
+            assertEquals(200, client.read(true).status());
+            assertEquals("GET  /d  0 ", client.read().text());
+            assertTrue(client.closedByServer(), "the end of input ends the connection once answered");
+        }
+    }
+
     @Test
     void aSlowStreamingReaderHoldsTheClientBack() throws Exception {
         byte[] body = new byte[32 << 20];
@@ -768,6 +852,29 @@ class ServerTest {
             client.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial");
         }
         assertTrue(failed.await(10, TimeUnit.SECONDS));
+        // the client's doing, not the application's: a socket error at DEBUG, no ERROR with a stack
+        awaitTrue(() -> log.lines.stream().anyMatch(l -> l.startsWith("DEBUG") && l.contains("reading the body of")),
+                "the client leaving logged as a socket error");
+        assertFalse(log.lines.stream().anyMatch(l -> l.startsWith("ERROR")), log.lines.toString());
+    }
+
+    @Test
+    void aStreamedBodyRefusedAsItArrivesIsAnsweredWithItsOwnStatus() throws Exception {
+        HttpApplication reader = (request, response) -> request.body().readAllBytes();
+        streamingPrefixes.add("/up");
+        InetSocketAddress address = start(Map.of("max_request_body_size", "10"), Map.of("/up", reader));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response tooLarge = client.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n9\r\n").read();
+            assertEquals(413, tooLarge.status());
+            assertEquals("close", tooLarge.header("Connection"));
+        }
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response malformed = client.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\nzz\r\n").read();
+            assertEquals(400, malformed.status());
+        }
+        assertFalse(log.lines.stream().anyMatch(l -> l.startsWith("ERROR")), log.lines.toString());
     }
 
     private static long temporaryFiles() {
