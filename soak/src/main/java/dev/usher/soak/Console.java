@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  *
  * <p>A soak runs for an hour with the access log on (the runtime's default), so the console is
  * not kept: lines go to a file (all but the access log lines, which are only counted by status),
- * a short tail is kept for failure messages, and WARN and ERROR lines are counted and the first
- * ones kept. Waiting for a line is done with a {@link Watch} registered <em>before</em> the action
+ * a short tail is kept for failure messages, and WARN and ERROR lines are counted by message
+ * (without their time stamp, with the first line of their stack trace if any). Waiting for a line is done with a {@link Watch} registered <em>before</em> the action
  * that causes it, tested by the reader on every line as it arrives, so no line is missed however
  * fast the console scrolls.
  */
@@ -36,11 +36,15 @@ public final class Console {
 
     private static final int TAIL = 200;
     private static final int KEPT_PROBLEMS = 100;
+    private static final String OTHER_PROBLEMS = "(other WARN and ERROR messages)";
     /** {@code ... [dev.usher.access] 127.0.0.1 - - [...] "GET / HTTP/1.1" 200 13 "-" "-"}: the status. */
     private static final Pattern ACCESS_STATUS = Pattern.compile("\" (\\d{3}) ");
 
     private final ArrayDeque<String> tail = new ArrayDeque<>(TAIL);
-    private final List<String> problems = new ArrayList<>();
+    /** WARN and ERROR messages, without time stamp, and how often each came. */
+    private final Map<String, Long> problems = new LinkedHashMap<>();
+    /** The last WARN or ERROR message, until the next line says whether a stack trace follows. */
+    private String pendingProblem;
     private final Map<String, Long> levels = new TreeMap<>();
     private final Map<String, Long> accessStatuses = new TreeMap<>();
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
@@ -89,10 +93,15 @@ public final class Console {
                         }
                     } else {
                         String level = level(line);
+                        if (pendingProblem != null) {
+                            // a line without a level after a problem is its exception's first line
+                            problem(level == null ? pendingProblem + " | " + line.strip() : pendingProblem);
+                            pendingProblem = null;
+                        }
                         if (level != null) {
                             levels.merge(level, 1L, Long::sum);
-                            if (("WARN".equals(level) || "ERROR".equals(level)) && problems.size() < KEPT_PROBLEMS) {
-                                problems.add(line);
+                            if ("WARN".equals(level) || "ERROR".equals(level)) {
+                                pendingProblem = line.split("\\s+", 3)[2];
                             }
                         }
                     }
@@ -103,11 +112,19 @@ public final class Console {
             throw new UncheckedIOException(e);
         } finally {
             synchronized (this) {
+                if (pendingProblem != null) {
+                    problem(pendingProblem);
+                }
                 ended = true;
                 notifyAll();
             }
             watches.forEach(Watch::end);
         }
+    }
+
+    private void problem(String message) {
+        String key = problems.containsKey(message) || problems.size() < KEPT_PROBLEMS ? message : OTHER_PROBLEMS;
+        problems.merge(key, 1L, Long::sum);
     }
 
     /** {@code 2026-12-04 17:31:34.689 INFO  dev.usher...}: the third word, when it is a level. */
@@ -154,9 +171,9 @@ public final class Console {
         return new TreeMap<>(accessStatuses);
     }
 
-    /** The first WARN and ERROR lines (at most 100). */
-    public synchronized List<String> problems() {
-        return new ArrayList<>(problems);
+    /** WARN and ERROR messages (the first 100 different ones), each with how often it came. */
+    public synchronized Map<String, Long> problems() {
+        return new LinkedHashMap<>(problems);
     }
 
     /** Waits for the console to end (the process closed it), at most {@code within}. */

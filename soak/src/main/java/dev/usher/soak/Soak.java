@@ -76,6 +76,11 @@ public final class Soak {
             boolean died = false;
             long start = System.nanoTime();
             out.println(Sample.HEADER);
+            // the server before any traffic: what it holds once every client is gone again
+            Sample idle = new Sample(Duration.ZERO, "idle", sampler.sample(), recorder.interval());
+            samples.add(idle);
+            out.println(idle);
+            start = System.nanoTime();
             try (normal; abuse; cycler) {
                 normal.start();
                 abuse.start();
@@ -94,7 +99,7 @@ public final class Soak {
             String abuseReport = abuse.report();
             long unexpected = abuse.unexpectedCount();
             if (!died && usher.isAlive()) {
-                awaitNoTempFiles(sampler, Duration.ofSeconds(20));
+                awaitQuiet(sampler, idle.resources().fds() + SoakResult.FD_TOLERANCE_AFTER_STOP, Duration.ofSeconds(20));
                 Sample after = new Sample(Duration.ofNanos(System.nanoTime() - start), "after-stop", sampler.sample(),
                         recorder.interval());
                 samples.add(after);
@@ -128,14 +133,15 @@ public final class Soak {
     }
 
     /**
-     * Once the attackers are gone their connections close, and with them the temporary files of
-     * bodies and responses: waits for none to be left, at most {@code within} (the check in
-     * {@link SoakResult} then reports what is left).
+     * Once the clients are gone their connections close, and with them the temporary files of
+     * bodies and responses: waits for the server's descriptors to fall to {@code fds} and its
+     * temporary files to none, at most {@code within} (the checks in {@link SoakResult} then
+     * report what is left).
      */
-    private static void awaitNoTempFiles(ResourceSampler sampler, Duration within) throws IOException {
+    private static void awaitQuiet(ResourceSampler sampler, long fds, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (sampler.tempFiles() > 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(100_000_000L); // polling a directory: nothing to wait on
+        while ((sampler.tempFiles() > 0 || sampler.fds() > fds) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(100_000_000L); // polling /proc: there is nothing to wait on
         }
     }
 }
