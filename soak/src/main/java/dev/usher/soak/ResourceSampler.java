@@ -7,7 +7,8 @@ import java.util.stream.Stream;
 
 /**
  * What the server process holds, read from outside it: open file descriptors
- * ({@code /proc/PID/fd}), threads ({@code Threads:} of {@code /proc/PID/status}), Usher's
+ * ({@code /proc/PID/fd}), connections on its port ({@code /proc/PID/net/tcp}), threads
+ * ({@code Threads:} of {@code /proc/PID/status}), Usher's
  * temporary files in its {@code java.io.tmpdir} ({@code usher-*.buf}: request bodies and
  * responses past {@code inbuf_overflow} / {@code outbuf_overflow}), and the heap after a full GC.
  * Linux only ({@code /proc}).
@@ -15,15 +16,21 @@ import java.util.stream.Stream;
 public final class ResourceSampler {
 
     /** One look at the server. */
-    public record Resources(long fds, long threads, long tempFiles, long heapAfterGcBytes) {
+    public record Resources(long fds, long connections, long threads, long tempFiles, long heapAfterGcBytes) {
     }
 
+    /** TCP states in /proc/net/tcp: LISTEN is the listener, not a connection. */
+    private static final String LISTEN = "0A";
+
     private final long pid;
+    private final int port;
     private final Path temporaryDirectory;
     private final HeapProbe heap;
 
-    public ResourceSampler(long pid, Path temporaryDirectory, Path gcLog) {
+    /** Samples process {@code pid}, serving on {@code port}. */
+    public ResourceSampler(long pid, int port, Path temporaryDirectory, Path gcLog) {
         this.pid = pid;
+        this.port = port;
         this.temporaryDirectory = temporaryDirectory;
         this.heap = new HeapProbe(pid, gcLog);
     }
@@ -32,13 +39,37 @@ public final class ResourceSampler {
         // the GC first: the first jcmd starts the JVM's attach listener (a thread and a socket for
         // good), which must be in every sample, the first one included
         long heapAfterGc = heap.usedAfterFullGc();
-        return new Resources(fds(), threads(), tempFiles(), heapAfterGc);
+        return new Resources(fds(), connections(), threads(), tempFiles(), heapAfterGc);
     }
 
     public long fds() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             return fds.count();
         }
+    }
+
+    /**
+     * Server-side sockets of connections on its port that are still open in some process: the
+     * entries of {@code /proc/PID/net/tcp} (the process's network namespace) with that local
+     * port, not the listener, and an inode (a socket in TIME_WAIT has none: nobody holds it).
+     */
+    public long connections() throws IOException {
+        String localPort = String.format(":%04X", port);
+        long count = 0;
+        for (String table : new String[] {"tcp", "tcp6"}) {
+            Path file = Path.of("/proc", Long.toString(pid), "net", table);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file)) {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[1].endsWith(localPort) && !f[3].equals(LISTEN) && !f[9].equals("0")) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     public long threads() throws IOException {

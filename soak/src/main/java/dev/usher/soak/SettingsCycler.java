@@ -12,6 +12,7 @@ import java.util.Map;
  * operator would: each change flips one setting between its default (absent from the file) and
  * another value, in turn, so after two rounds everything is back at the defaults; {@code listen}
  * never changes. After each change it waits for the server's {@code configuration applied} line.
+ * Closing it puts the defaults back.
  */
 public final class SettingsCycler implements AutoCloseable {
 
@@ -112,10 +113,23 @@ public final class SettingsCycler implements AutoCloseable {
         return slowest;
     }
 
+    /**
+     * Stops changing settings and puts the defaults back (listen only), waiting for them to apply:
+     * the server then runs as it started, so what it holds afterwards compares with what it held
+     * before any traffic.
+     */
     @Override
     public void close() throws InterruptedException {
         lifetime.stop();
         thread.interrupt(); // a wait for the applied line ends at once: the soak is over
         thread.join(APPLY_WITHIN.toMillis() + 5_000);
+        if (!changed.isEmpty() && usher.isAlive()) {
+            changed.clear();
+            try {
+                apply(base);
+            } catch (IOException | RuntimeException e) {
+                fail("back to the defaults: " + e.getMessage());
+            }
+        }
     }
 }

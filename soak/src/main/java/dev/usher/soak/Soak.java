@@ -67,7 +67,8 @@ public final class Soak {
         out.println("Usher soak: " + options + "\nruntime directory " + directory);
         try (UsherProcess usher = UsherProcess.start(options.jar(), directory)) {
             Target target = new Target("127.0.0.1", usher.port());
-            ResourceSampler sampler = new ResourceSampler(usher.pid(), usher.temporaryDirectory(), usher.gcLog());
+            ResourceSampler sampler = new ResourceSampler(usher.pid(), usher.port(), usher.temporaryDirectory(),
+                    usher.gcLog());
             List<Sample> samples = new ArrayList<>();
             NormalTraffic normal = new NormalTraffic(target, options.clients(), options.pace(), REQUEST_TIMEOUT);
             AbusiveMix abuse = new AbusiveMix(target, Abuses.all(), options.abusersPerKind());
@@ -99,7 +100,8 @@ public final class Soak {
             String abuseReport = abuse.report();
             long unexpected = abuse.unexpectedCount();
             if (!died && usher.isAlive()) {
-                awaitQuiet(sampler, idle.resources().fds() + SoakResult.FD_TOLERANCE_AFTER_STOP, Duration.ofSeconds(20));
+                awaitQuiet(sampler, idle.resources().fds() + SoakResult.FD_TOLERANCE_AFTER_STOP,
+                        Duration.ofSeconds(20));
                 Sample after = new Sample(Duration.ofNanos(System.nanoTime() - start), "after-stop", sampler.sample(),
                         recorder.interval());
                 samples.add(after);
@@ -134,13 +136,14 @@ public final class Soak {
 
     /**
      * Once the clients are gone their connections close, and with them the temporary files of
-     * bodies and responses: waits for the server's descriptors to fall to {@code fds} and its
-     * temporary files to none, at most {@code within} (the checks in {@link SoakResult} then
-     * report what is left).
+     * bodies and responses: waits for the server to have no connection, no temporary file and
+     * no more descriptors than {@code fds}, at most {@code within} (the checks in
+     * {@link SoakResult} then report what is left).
      */
     private static void awaitQuiet(ResourceSampler sampler, long fds, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
-        while ((sampler.tempFiles() > 0 || sampler.fds() > fds) && System.nanoTime() - deadline < 0) {
+        while ((sampler.connections() > 0 || sampler.tempFiles() > 0 || sampler.fds() > fds)
+                && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(100_000_000L); // polling /proc: there is nothing to wait on
         }
     }
