@@ -91,13 +91,6 @@ public final class AbusiveMix implements AutoCloseable {
         return odd;
     }
 
-    /** Outcomes by kind, for the result. */
-    public synchronized Map<String, Map<String, Long>> tally() {
-        Map<String, Map<String, Long>> copy = new LinkedHashMap<>();
-        tally.forEach((kind, outcomes) -> copy.put(kind, new TreeMap<>(outcomes)));
-        return copy;
-    }
-
     /** Stops every client, closing its connection, and waits for the threads. */
     @Override
     public void close() throws InterruptedException {

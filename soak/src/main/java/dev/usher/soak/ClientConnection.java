@@ -18,7 +18,6 @@ public final class ClientConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final Lifetime lifetime;
-    private int exchanges;
 
     private ClientConnection(Socket socket, Lifetime lifetime) throws IOException {
         this.socket = socket;
@@ -52,11 +51,6 @@ public final class ClientConnection implements AutoCloseable {
         return in;
     }
 
-    /** How many responses were read on it. */
-    public int exchanges() {
-        return exchanges;
-    }
-
     /**
      * Sends {@code request}, 64 KiB at a time.
      *
@@ -80,9 +74,7 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Reads a response. */
     public Response read(boolean headRequest) throws IOException {
-        Response response = Response.read(in, headRequest);
-        exchanges++;
-        return response;
+        return Response.read(in, headRequest);
     }
 
     /** Closes at once with a reset (SO_LINGER 0) instead of an orderly close. */

@@ -48,7 +48,6 @@ public final class Console {
     private final Map<String, Long> levels = new TreeMap<>();
     private final Map<String, Long> accessStatuses = new TreeMap<>();
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
-    private long lines;
     private boolean ended;
 
     private final Thread reader;
@@ -81,7 +80,6 @@ public final class Console {
                     watch.offer(line);
                 }
                 synchronized (this) {
-                    lines++;
                     if (tail.size() == TAIL) {
                         tail.removeFirst();
                     }
@@ -156,11 +154,6 @@ public final class Console {
         return String.join("\n", tail);
     }
 
-    /** How many lines were read. */
-    public synchronized long lines() {
-        return lines;
-    }
-
     /** Lines by level (INFO, WARN, ...), access log lines not included. */
     public synchronized Map<String, Long> levels() {
         return new TreeMap<>(levels);
@@ -226,11 +219,6 @@ public final class Console {
             watches.remove(this);
             throw new IllegalStateException("no such line on the console " + (ended ? "(it ended)" : "within " + within)
                     + "; its last lines:\n" + tail());
-        }
-
-        /** Stops watching. */
-        public void cancel() {
-            watches.remove(this);
         }
     }
 }

@@ -21,14 +21,6 @@ public final class LatencyHistogram {
         maxMicros = Math.max(maxMicros, micros);
     }
 
-    public void add(LatencyHistogram other) {
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] += other.counts[i];
-        }
-        count += other.count;
-        maxMicros = Math.max(maxMicros, other.maxMicros);
-    }
-
     public long count() {
         return count;
     }
