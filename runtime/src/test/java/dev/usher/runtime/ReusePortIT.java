@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +84,37 @@ class ReusePortIT {
             }
         } finally {
             load.stop();
+        }
+    }
+
+    /**
+     * The issue's measurement: {@code wrk -t1 -c64} on the old runtime, a new one started beside
+     * it, TERM to the old once the new is serving. wrk counts every read or write error, refused
+     * connection and non-2xx answer: a keep-alive connection closed under a client about to send
+     * is a read error. There must be none.
+     */
+    @Test
+    void wrkSeesNoErrorAcrossTheHandOver() throws Exception {
+        Assumptions.assumeTrue(Wrk.installed(), "wrk is not installed");
+        int port = UsherRun.freePort();
+        Path oldDirectory = Files.createDirectories(directory.resolve("old"));
+        Path newDirectory = Files.createDirectories(directory.resolve("new"));
+        String[] common = {"--reuse-port", "-b", "127.0.0.1:" + port, "--access-logfile", ""};
+        try (UsherRun old = UsherRun.start(oldDirectory, common)) {
+            old.awaitServing();
+            Wrk wrk = Wrk.start(directory, 64, Duration.ofSeconds(10), "http://127.0.0.1:" + port + "/");
+            try (UsherRun fresh = UsherRun.start(newDirectory, common)) {
+                fresh.awaitServing();
+                old.signal("TERM");
+                assertEquals(0, old.awaitExit(UsherRun.SHUTDOWN), old.console()::text);
+                Wrk.Report report = wrk.report(Duration.ofSeconds(60));
+                System.out.println("reuse-port hand-over under wrk -t1 -c64 -d10s:\n" + report.text());
+                assertTrue(report.requests() > 0, report::text);
+                assertEquals(0, report.socketErrors(), report::text);
+                assertEquals(0, report.non2xx(), report::text);
+                fresh.signal("TERM");
+                assertEquals(0, fresh.awaitExit(UsherRun.SHUTDOWN), fresh.console()::text);
+            }
         }
     }
 
