@@ -322,7 +322,7 @@ final class Connection implements Selectable {
                             batch.add(current);
                         }
                         // Nothing after a request that ends the connection may be answered; its
-                        // response says so (ResponseWriter.keepsAlive).
+                        // response says so (BufferedResponse asks ResponseWriter.draining()).
                         lastRequestReceived = !current.head().keepAlive() || draining;
                         current = null;
                         break;
