@@ -135,9 +135,11 @@ final class Server {
     }
 
     /**
-     * Stops gracefully: the listeners close at once, idle connections close, requests in flight
-     * are answered (for {@code graceful_timeout} seconds at most), then every connection closes
-     * and the threads stop.
+     * Stops gracefully, losing no request: the listeners close at once; every connection drains
+     * ({@link Connection#drain}): requests in flight, and a keep-alive client's next one, are
+     * answered with {@code Connection: close}, and connections silent for
+     * {@value #DRAIN_SILENCE_MILLIS} ms close. It returns once the last connection has closed, or
+     * after {@code graceful_timeout} seconds, when what is left is closed and the threads stop.
      */
     synchronized void stop() {
         // closed before responses start saying Connection: close: clients reconnecting must not
@@ -271,7 +273,7 @@ final class Server {
         listeners.resume();
     }
 
-    /** Connections open and counted in either pool; for tests. */
+    /** Connections open and counted in either pool (not those being shed). */
     int connectionCount() {
         return pools.served() + pools.waiting();
     }
