@@ -57,7 +57,9 @@ final class Task implements Runnable {
             return false;
         }
         if (received.isRefused()) {
-            BufferedResponse response = new BufferedResponse(writer, false, true, false);
+            // a request refused once framed (its target or a proxy field) may be HEAD: no body then
+            BufferedResponse response = new BufferedResponse(writer, head != null && head.method().equals("HEAD"),
+                    true, false);
             int status = received.refusedStatus();
             response.serverError(status, errorText(status, received.refusedMessage()), true);
             response.finish(false);

@@ -282,6 +282,17 @@ class ServerTest {
         }
     }
 
+    /** A HEAD refused once framed (here its target) is answered without a body, like any HEAD. */
+    @Test
+    void aHeadRefusedForItsTargetGetsNoBody() throws Exception {
+        InetSocketAddress address = start(Map.of(), Map.of("/", HELLO));
+        try (RawClient client = new RawClient(address)) {
+            RawClient.Response r = client.send("HEAD /%zz HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+            assertEquals(400, r.status());
+            assertTrue(client.closedByServer(), "no body bytes, then the end of the connection");
+        }
+    }
+
     @Test
     void malformedRequestIs400ThenCloseAndNothingBehindItIsAnswered() throws Exception {
         InetSocketAddress address = start(Map.of(), Map.of("/", DESCRIBE));
