@@ -322,8 +322,9 @@ final class Connection implements Selectable {
                             batch.add(current);
                         }
                         // Nothing after a request that ends the connection may be answered; its
-                        // response says so (BufferedResponse asks ResponseWriter.draining()).
-                        lastRequestReceived = !current.head().keepAlive() || draining;
+                        // response says so (BufferedResponse asks ResponseWriter.draining()). A
+                        // request refused once framed (its target) is answered with close too.
+                        lastRequestReceived = !current.head().keepAlive() || current.isRefused() || draining;
                         current = null;
                         break;
                     default:
@@ -439,6 +440,12 @@ final class Connection implements Selectable {
             // the application returned without reading the whole body: nothing can follow it
             abandonInput("the application did not read the body", 0);
             lastRequestReceived = true;
+        }
+        if (close && !batch.isEmpty()) {
+            // read ahead of an answer that ended the connection: never answered, whatever it is
+            abandonInput("the connection ends", 0);
+            batch.forEach(ReceivedRequest::discard);
+            batch.clear();
         }
         ByteBuffer input = held;
         held = null;
@@ -781,6 +788,11 @@ final class Connection implements Selectable {
             return;
         }
         close();
+    }
+
+    /** How many requests are framed and wait for a task; for tests, which read it from another thread. */
+    int framedForTest() {
+        return batch.size();
     }
 
     /** Whether a streamed request body is arriving; for tests, which read it from another thread. */

@@ -784,6 +784,42 @@ class ServerTest {
     }
 
     /**
+     * A request read ahead while one is answered is dropped when that answer ends the connection
+     * (here: its application fails once committed). Found by the server fuzz target.
+     */
+    @Test
+    void aRequestReadAheadOfAnAnswerThatEndsTheConnectionIsNeverAnswered() throws Exception {
+        // an inline application holds its loop: nothing is read ahead of it
+        org.junit.jupiter.api.Assumptions.assumeFalse(inline());
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger answeredAfter = new java.util.concurrent.atomic.AtomicInteger();
+        HttpApplication failsOnceCommitted = (request, response) -> {
+            entered.countDown();
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+            response.body().write("ab".getBytes(StandardCharsets.US_ASCII));
+            response.body().flush();
+            throw new IllegalStateException("fails once committed");
+        };
+        HttpApplication counted = (request, response) -> {
+            answeredAfter.incrementAndGet();
+            DESCRIBE.handle(request, response);
+        };
+        InetSocketAddress address = start(Map.of("channel_request_lookahead", "2"),
+                Map.of("/fail", failsOnceCommitted, "/", counted));
+        try (RawClient client = new RawClient(address)) {
+            client.send("GET /fail HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            client.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+            LiveServerTest.awaitTrue(() -> server.pools().connectionsForTest().stream()
+                    .anyMatch(connection -> connection.framedForTest() == 1));
+            release.countDown();
+            assertTrue(client.bytesUntilClosed() > 0, "the failed response's head and first chunk");
+        }
+        assertEquals(0, answeredAfter.get(), "the request read ahead was answered");
+    }
+
+    /**
      * Requests read ahead while one is answered, then the end of the client's input: each is
      * answered, and the connection closes after the last.
      */
