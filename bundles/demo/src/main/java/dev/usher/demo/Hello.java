@@ -20,6 +20,11 @@ public final class Hello implements HttpApplication {
 
     @Override
     public void handle(HttpRequest request, HttpResponse response) throws Exception {
+        answer(response);
+    }
+
+    /** Writes the answer: also {@link BlockingHello}'s, byte for byte. */
+    static void answer(HttpResponse response) throws java.io.IOException {
         response.setHeader("Content-Type", "text/plain");
         response.contentLength(BODY.length);
         response.body().write(BODY);
