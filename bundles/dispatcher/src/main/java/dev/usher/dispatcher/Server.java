@@ -95,6 +95,11 @@ final class Server {
         } catch (IOException | RuntimeException e) {
             loops.stop();
             pool.shutdownNow();
+            AccessLog log = accessLog;
+            if (log != null) {
+                // its writer's thread started with the settings
+                log.close();
+            }
             throw e;
         }
     }
@@ -355,7 +360,7 @@ final class Server {
                 || !previous.accessLogFormat().equals(next.accessLogFormat())) {
             AccessLog old = accessLog;
             accessLog = AccessLog.of(next.accessLog(), next.accessLogFormat(), accessLogger,
-                    identity.filePermissions());
+                    identity.filePermissions(), identity.name() + "-" + name + "-accesslog", logger);
             if (old != null) {
                 old.close();
             }

@@ -140,7 +140,7 @@ final class Task implements Runnable {
         String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
         long started = received.startNanos() != 0 ? received.startNanos() : System.nanoTime();
         log.log(new AccessLog.Entry(request, line, remote, clientLeft ? 499 : response.status(), response.bodyLength(),
-                System.nanoTime() - started, response), server.logger());
+                System.nanoTime() - started, response));
     }
 
     private static String errorText(int status, String detail) {

@@ -1,11 +1,16 @@
 package dev.usher.runtime.console;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -34,7 +39,9 @@ import org.osgi.service.log.LogReaderService;
  * </ul>
  *
  * <p>Lines go to {@link System#out} as it is at the moment of printing: the launcher points it
- * at the log file with {@code --log-file} and at a new one when USR1 reopens it.
+ * at the log file with {@code --log-file} and at a new one when USR1 reopens it. They are printed
+ * a batch at a time, at most {@value #FLUSH_MILLIS} ms after the first of them arrived, so that
+ * an access log's thousands of lines a second cost a few writes, not one (or more) each.
  *
  * <p>On activation it first prints what the Log Service still holds of its history, so what
  * was logged before this component started is not lost (as far as the history reaches). On
@@ -62,6 +69,21 @@ public final class ConsoleLog {
     private long seen = -1;
     private final LogListener listener = this::logged;
 
+    /** The longest a line waits to be printed. */
+    static final long FLUSH_MILLIS = 20;
+    /** Text waiting that is printed at once rather than left to wait. */
+    private static final int FLUSH_AT = 64 * 1024;
+
+    /** Lines formatted and not printed yet. Guarded by this. */
+    private final StringBuilder unprinted = new StringBuilder();
+    /** Whether a flush of {@link #unprinted} is scheduled. Guarded by this. */
+    private boolean flushScheduled;
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "usher-console-log");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     @Activate
     public ConsoleLog(BundleContext context, @Reference LogReaderService reader) {
         this.reader = reader;
@@ -87,7 +109,9 @@ public final class ConsoleLog {
                     print(entry);
                 }
             }
+            flush();
         }
+        flusher.shutdownNow();
     }
 
     private synchronized void logged(LogEntry entry) {
@@ -108,14 +132,37 @@ public final class ConsoleLog {
         return history;
     }
 
+    /** Formats the entry, if printed at all, for the next flush. Called holding this. */
     private void print(LogEntry entry) {
-        if (format.accepts(entry)) {
-            PrintStream out = System.out;
-            out.println(format.format(entry));
-            if (entry.getException() != null) {
-                entry.getException().printStackTrace(out);
+        if (!format.accepts(entry)) {
+            return;
+        }
+        unprinted.append(format.format(entry)).append(System.lineSeparator());
+        if (entry.getException() != null) {
+            StringWriter trace = new StringWriter();
+            entry.getException().printStackTrace(new PrintWriter(trace));
+            unprinted.append(trace);
+        }
+        if (unprinted.length() >= FLUSH_AT) {
+            flush();
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            try {
+                flusher.schedule(this::flush, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException deactivated) {
+                flush();
             }
+        }
+    }
+
+    /** Prints what waits, in one go. */
+    synchronized void flush() {
+        flushScheduled = false;
+        if (unprinted.length() > 0) {
+            PrintStream out = System.out;
+            out.print(unprinted);
             out.flush();
+            unprinted.setLength(0);
         }
     }
 

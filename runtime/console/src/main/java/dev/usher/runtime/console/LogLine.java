@@ -21,8 +21,14 @@ final class LogLine {
     /** Prefix of the logger names under which the Log Service records framework events. */
     static final String EVENTS_PREFIX = "Events.";
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+    /** One second's time text, shared by the lines within it: an access log prints thousands a second. */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second second = new Second(Long.MIN_VALUE, "");
 
     private final LogLevel threshold;
     private final boolean events;
@@ -87,7 +93,15 @@ final class LogLine {
     /** A console line with the process name ({@code -n}; null for none). */
     static String line(long time, LogLevel level, String name, String bsn, String loggerName, String message) {
         StringBuilder line = new StringBuilder(160);
-        TIME.formatTo(Instant.ofEpochMilli(time), line);
+        long epochSecond = Math.floorDiv(time, 1000);
+        Second cached = second;
+        if (cached.epochSecond() != epochSecond) {
+            cached = new Second(epochSecond, SECOND.format(Instant.ofEpochSecond(epochSecond)));
+            second = cached;
+        }
+        int millis = (int) Math.floorMod(time, 1000);
+        line.append(cached.text()).append('.').append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10));
         line.append(' ').append(level.name());
         for (int i = level.name().length(); i < 5; i++) {
             line.append(' ');

@@ -75,6 +75,16 @@ class LogLineTest {
     }
 
     @Test
+    void timeIsLocalWithMilliseconds() {
+        long time = 1_764_921_905_007L;
+        String expected = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                .withZone(java.time.ZoneId.systemDefault()).format(java.time.Instant.ofEpochMilli(time));
+        assertEquals(expected + " INFO  b m", LogLine.line(time, LogLevel.INFO, "b", "b", "m"));
+        assertTrue(LogLine.line(time + 990, LogLevel.INFO, "b", "b", "m").startsWith(expected.replace(".007", ".997")));
+        assertTrue(LogLine.line(time + 1000, LogLevel.INFO, "b", "b", "m").contains(":06.007 "));
+    }
+
+    @Test
     void lineHoldsLevelBundleLoggerAndMessage() {
         LogLine line = new LogLine(LogLevel.INFO, false);
         String text = line.format(entry("dev.usher.dispatcher", "dev.usher.dispatcher.Server", LogLevel.INFO,

@@ -1,0 +1,163 @@
+package dev.usher.dispatcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.log.Logger;
+
+/**
+ * Where access log lines go, a batch at a time ({@code accesslog}): the Log Service, standard
+ * output or a file. Only the {@link AccessLogWriter}'s thread writes to a sink, so a sink needs
+ * no lock of its own.
+ */
+sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.StandardOutput,
+        AccessLogSink.File {
+
+    /** Writes {@code lines}, each without its line end, in order. */
+    void write(List<String> lines) throws IOException;
+
+    /** Releases what the sink holds; lines written before are out of the process. */
+    default void close() {
+    }
+
+    /** What the sink is, for error messages. */
+    String describe();
+
+    /** {@code accesslog=log}: one Log Service entry, at INFO, per line. */
+    record LogService(Logger logger) implements AccessLogSink {
+
+        @Override
+        public void write(List<String> lines) {
+            for (String line : lines) {
+                logger.info(line);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "the Log Service logger " + logger.getName();
+        }
+    }
+
+    /**
+     * {@code accesslog=-}: standard output as it is at the moment of writing, so a launcher that
+     * swaps {@link System#out} to reopen its log file (USR1) gets every line after the swap. A
+     * batch is one {@code print}: a few writes, not one a line.
+     */
+    record StandardOutput() implements AccessLogSink {
+
+        @Override
+        public void write(List<String> lines) {
+            PrintStream out = System.out;
+            out.print(joined(lines));
+            out.flush();
+        }
+
+        @Override
+        public String describe() {
+            return "standard output";
+        }
+    }
+
+    /**
+     * {@code accesslog=PATH}: appended to, a batch in one write. When the file has been moved
+     * away or replaced (logrotate), it is reopened at its path, checked at most once a second.
+     */
+    final class File implements AccessLogSink {
+
+        private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+        private final Path path;
+        private final Set<PosixFilePermission> permissions;
+        private FileChannel channel;
+        private Object fileKey;
+        private long nextCheck;
+
+        /** @param permissions of a file created anew; null for the system's default */
+        File(Path path, Set<PosixFilePermission> permissions) {
+            this.path = path;
+            this.permissions = permissions;
+        }
+
+        @Override
+        public void write(List<String> lines) throws IOException {
+            long now = System.nanoTime();
+            if (channel == null || now - nextCheck > 0) {
+                nextCheck = now + CHECK_NANOS;
+                Object key = currentKey();
+                if (channel == null || key == null || !key.equals(fileKey)) {
+                    reopen();
+                }
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(joined(lines).getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
+
+        private Object currentKey() throws IOException {
+            try {
+                return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            } catch (NoSuchFileException moved) {
+                return null;
+            }
+        }
+
+        private void reopen() throws IOException {
+            close();
+            if (permissions != null && !Files.exists(path)) {
+                try {
+                    Files.createFile(path, PosixFilePermissions.asFileAttribute(permissions));
+                } catch (FileAlreadyExistsException raced) {
+                    // created in between: append to it
+                }
+            }
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        }
+
+        @Override
+        public void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // only appended to: nothing of it is lost
+                }
+                channel = null;
+            }
+        }
+
+        @Override
+        public String describe() {
+            return path.toString();
+        }
+    }
+
+    private static String joined(List<String> lines) {
+        int length = 0;
+        for (String line : lines) {
+            length += line.length() + 1;
+        }
+        StringBuilder text = new StringBuilder(length);
+        for (String line : lines) {
+            text.append(line).append('\n');
+        }
+        return text.toString();
+    }
+}
