@@ -1,59 +1,106 @@
 #!/usr/bin/env bash
-# Compare Usher's "hello" throughput with minimal Jetty 12 and Netty 4.2 servers under
-# the same JVM options, using wrk -t1 -c256 on loopback.
+# Issue 10's benchmark: Usher's "hello" against minimal Jetty 12, Netty 4.2 and (if
+# installed) nginx servers, one at a time on loopback, printed as ONE table (stdout):
+#
+#   row             one server configuration, hit on one path
+#   c16, c256       req/s at wrk -t1 -c16 / -c256
+#   pipelined       req/s at wrk -t1 -c$PIPELINE_CONNECTIONS with $PIPELINE_DEPTH requests
+#                   per write (bench/pipeline.lua)
+#   p99             99th percentile latency of the c256 run (wrk --latency)
+#   CPU us/req      server utime+stime (/proc/PID/stat) over the c16 and c256 runs together,
+#                   divided by the requests those two runs completed
+#   start-up ms     from launching the server (JVM) to its first 200 on the row's path
+#
+# followed by each usher row's ratios to netty and jetty. Progress goes to stderr.
 #
 #   bench/wrk-hello.sh [USHER_JAR] [DURATION]
 #
-# USHER_JAR  default runtime/target/usher.jar of this repository
-# DURATION   default 10s (wrk -d syntax)
+# USHER_JAR  default $USHER_JAR, else runtime/target/usher.jar of this repository
+# DURATION   default $DURATION, else 10s: each measured wrk run (wrk -d syntax)
 #
 # Environment:
-#   JVM_OPTS         JVM options for all servers    (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
-#   JETTY_JAR        the Jetty hello jar            (default bench/target/jetty-hello.jar)
-#   NETTY_JAR        the Netty hello jar            (default bench/target/netty-hello.jar)
-#   USHER_CMD        command that starts the server under test instead of the Usher jar;
-#                    run by bash in a temp dir with PORT, JVM_OPTS, JETTY_JAR and NETTY_JAR exported,
-#                    e.g. 'exec java $JVM_OPTS -jar "$JETTY_JAR" $PORT' to try the script
-#   WARMUP           wrk warm-up duration per server (default 10s)
-#   STARTUP_TIMEOUT  seconds to wait for a server to answer GET / (default 60)
+#   ROWS             rows to run, in this order (default "usher usher-nolog usher-blocking jetty netty nginx"):
+#                      usher           the runtime as a user starts it: access log on (accesslog=log)
+#                      usher-nolog     the same with accesslog= (no access log)
+#                      usher-blocking  usher-nolog, hit on /blocking (the same hello on an application thread)
+#                      jetty, netty    bench/target/{jetty,netty}-hello.jar
+#                      nginx           nginx, one worker, access_log off (skipped when nginx is missing)
+#   JVM_OPTS         JVM options for the Java servers  (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
+#   WARMUP           wrk -c256 warm-up per row before the measured runs (default 10s)
+#   STARTUP_TIMEOUT  seconds to wait for a server's first 200 (default 60)
+#   PIPELINE_DEPTH, PIPELINE_CONNECTIONS   the pipelined run (default 16 requests per write, c256)
+#   JETTY_JAR, NETTY_JAR   the yardsticks (default bench/target/jetty-hello.jar, netty-hello.jar)
+#   NGINX            the nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
+#   USHER_CMD        command starting the usher rows' server instead of the Usher jar; run by
+#                    bash in the row's directory (etc/ already written) with PORT, JVM_OPTS,
+#                    JETTY_JAR and NETTY_JAR exported
+#   VERBOSE          1: print every wrk report (stderr)
 #
-# The servers run one at a time (start, warm up, measure, stop), so none of them
-# shares the cores with another JVM's JIT or GC threads while it is measured.
+# The servers run one at a time (start, first 200, warm up, measure, stop), so none shares
+# the cores with another server's JIT or GC threads while it is measured.
 #
-# Exit status: 0 if every run had no socket errors and no non-2xx responses.
+# Exit status: 0 if no wrk run (warm-ups included) had socket errors or non-2xx responses.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-USHER_JAR=${1:-$here/../runtime/target/usher.jar}
-DURATION=${2:-10s}
+USHER_JAR=${1:-${USHER_JAR:-$here/../runtime/target/usher.jar}}
+DURATION=${2:-${DURATION:-10s}}
 export JVM_OPTS=${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 JETTY_JAR=${JETTY_JAR:-$here/target/jetty-hello.jar}
 NETTY_JAR=${NETTY_JAR:-$here/target/netty-hello.jar}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 WARMUP=${WARMUP:-10s}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
+NAP=0.005
+PIPELINE_DEPTH=${PIPELINE_DEPTH:-16}
+PIPELINE_CONNECTIONS=${PIPELINE_CONNECTIONS:-256}
+ROWS=${ROWS:-usher usher-nolog usher-blocking jetty netty nginx}
+VERBOSE=${VERBOSE:-0}
+PIPELINE_LUA=$here/pipeline.lua
+ALL_ROWS=" usher usher-nolog usher-blocking jetty netty nginx "
 
-die() { echo "wrk-hello: $*" >&2; exit 1; }
+say() { echo "$*" >&2; }
+die() { say "wrk-hello: $*"; exit 1; }
 
-command -v wrk >/dev/null || die "wrk not found; install it with: apt-get install -y wrk"
-command -v curl >/dev/null || die "curl not found; install it with: apt-get install -y curl"
-command -v java >/dev/null || die "java not found"
-[[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package"
-[[ -f $NETTY_JAR ]] || die "$NETTY_JAR missing; build it with: mvn -f $here/pom.xml package"
-# Absolute, because the servers run in temp dirs.
-JETTY_JAR=$(cd "$(dirname "$JETTY_JAR")" && pwd)/$(basename "$JETTY_JAR")
-NETTY_JAR=$(cd "$(dirname "$NETTY_JAR")" && pwd)/$(basename "$NETTY_JAR")
-export JETTY_JAR NETTY_JAR
-if [[ -z ${USHER_CMD:-} ]]; then
-    [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
-    USHER_JAR=$(cd "$(dirname "$USHER_JAR")" && pwd)/$(basename "$USHER_JAR")
-fi
+# absolute FILE: FILE's absolute path, since the servers run in their own directories.
+absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 
-work=$(mktemp -d -t usher-bench.XXXXXX)
+# Fail before any server starts if a selected row cannot run; a missing nginx only skips
+# its row, since nginx is an optional yardstick.
+check_setup() {
+    local row seen=" "
+    command -v wrk >/dev/null || die "wrk not found; install it with: apt-get install -y wrk"
+    [[ -f $PIPELINE_LUA ]] || die "$PIPELINE_LUA missing"
+    for row in $ROWS; do
+        [[ $ALL_ROWS == *" $row "* ]] || die "unknown row '$row' in ROWS; rows:$ALL_ROWS"
+        [[ $seen != *" $row "* ]] || die "row '$row' twice in ROWS"
+        seen+="$row "
+        case $row in
+        usher*)
+            command -v java >/dev/null || die "java not found"
+            if [[ -z ${USHER_CMD:-} ]]; then
+                [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
+                USHER_JAR=$(absolute "$USHER_JAR")
+            fi ;;
+        jetty)
+            [[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package" ;;
+        netty)
+            [[ -f $NETTY_JAR ]] || die "$NETTY_JAR missing; build it with: mvn -f $here/pom.xml package" ;;
+        esac
+    done
+    # Exported for USHER_CMD, whichever rows run.
+    if [[ -f $JETTY_JAR ]]; then JETTY_JAR=$(absolute "$JETTY_JAR"); fi
+    if [[ -f $NETTY_JAR ]]; then NETTY_JAR=$(absolute "$NETTY_JAR"); fi
+    export JETTY_JAR NETTY_JAR
+    CLK_TCK=$(getconf CLK_TCK)
+}
+
+work=
 pids=()
 wrk_pid=
-# stop_servers PID...: TERM, up to 5s to exit, then KILL. Each server runs in its
-# own session, so signalling the group also reaches whatever a USHER_CMD wrapper
-# shell started.
+# stop_servers PID...: TERM, up to 5s to exit, then KILL. Each server runs in its own
+# session and process group, so signalling the group also reaches nginx's worker and
+# whatever a USHER_CMD wrapper shell started.
 stop_servers() {
     local pid
     for pid in "$@"; do
@@ -68,16 +115,14 @@ stop_servers() {
 cleanup() {
     if [[ -n $wrk_pid ]]; then kill "$wrk_pid" 2>/dev/null || true; fi
     if ((${#pids[@]})); then stop_servers "${pids[@]}"; fi
-    rm -rf "$work"
+    if [[ -n $work ]]; then rm -rf "$work"; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-# Ports come from below the kernel's ephemeral range: wrk's client sockets linger
-# in TIME_WAIT on ephemeral ports for a minute and make a later bind() to one of
-# them fail. Within that, a port is free when a connect to it is refused (racy in
-# principle, but nothing else on a bench box grabs ports in the next second).
-# Sets $port rather than printing it, so used_ports survives (no subshell).
+# Ports come from below the kernel's ephemeral range: wrk's client sockets linger in
+# TIME_WAIT on ephemeral ports for a minute and make a later bind() to one of them fail.
+# Within that, a port is free when a connect to it is refused (racy in principle, but
+# nothing else on a bench box grabs ports in the next second). Sets $port rather than
+# printing it, so used_ports survives (no subshell).
 read -r ephemeral_lo _ </proc/sys/net/ipv4/ip_local_port_range || ephemeral_lo=32768
 used_ports=" "
 free_port() {
@@ -91,125 +136,316 @@ free_port() {
     done
 }
 
-# start NAME PORT DIR COMMAND: runs COMMAND in DIR, output to DIR/server.log;
-# sets $started_pid. pids holds the one server running, for cleanup.
-start() {
-    local name=$1 port=$2 dir=$3 cmd=$4
+# The Usher runtime is Felix with FileInstall watching ./etc, so the settings are handed
+# over as a config file in the row's fresh working directory. Only the usher row keeps the
+# runtime's default access log (accesslog=log, to standard output, here DIR/server.log).
+write_usher_config() {
+    local row=$1 dir=$2 port=$3
+    mkdir -p "$dir/etc"
+    printf 'listen=127.0.0.1:%s\n' "$port" >"$dir/etc/dev.usher.server.cfg"
+    if [[ $row != usher ]]; then
+        # empty: no access log (Jetty, Netty and nginx here log none)
+        printf 'accesslog=\n' >>"$dir/etc/dev.usher.server.cfg"
+    fi
+}
+
+# nginx-light as a yardstick written in C: one worker, no access log. keepalive_requests
+# is raised because nginx otherwise closes a keep-alive connection after 1000 requests,
+# which the Java servers never do. The temp paths point into DIR so that nginx runs
+# without root and never touches /var/lib/nginx.
+write_nginx_config() {
+    local dir=$1 port=$2 t
     mkdir -p "$dir"
-    (cd "$dir" && PORT=$port exec setsid bash -c "$cmd" >server.log 2>&1) &
+    {
+        echo "worker_processes 1;"
+        echo "daemon off;"
+        echo "pid $dir/nginx.pid;"
+        echo "error_log $dir/error.log warn;"
+        echo "events { worker_connections 4096; }"
+        echo "http {"
+        echo "    access_log off;"
+        echo "    keepalive_requests 100000000;"
+        for t in client_body proxy fastcgi uwsgi scgi; do echo "    ${t}_temp_path $dir/${t}_temp;"; done
+        echo "    server {"
+        echo "        listen 127.0.0.1:$port;"
+        echo "        location / { default_type text/plain; return 200 \"Hello, World!\"; }"
+        echo "    }"
+        echo "}"
+    } >"$dir/nginx.conf"
+}
+
+# row_path ROW: the path wrk and the start-up poll hit.
+row_path() {
+    case $1 in
+    usher-blocking) echo /blocking ;;
+    *) echo / ;;
+    esac
+}
+
+# prepare_row ROW DIR PORT: writes the row's configuration into DIR and sets $row_cmd, the
+# command its server's shell runs. \$JVM_OPTS and \$PORT are left for that shell to expand
+# (word splitting JVM_OPTS on purpose); paths are quoted for it here.
+prepare_row() {
+    local row=$1 dir=$2 port=$3 q
+    mkdir -p "$dir"
+    case $row in
+    usher*)
+        write_usher_config "$row" "$dir" "$port"
+        printf -v q %q "$USHER_JAR"
+        row_cmd=${USHER_CMD:-"exec java \$JVM_OPTS -jar $q"} ;;
+    jetty)
+        printf -v q %q "$JETTY_JAR"
+        row_cmd="exec java \$JVM_OPTS -jar $q \$PORT" ;;
+    netty)
+        printf -v q %q "$NETTY_JAR"
+        row_cmd="exec java \$JVM_OPTS -jar $q \$PORT" ;;
+    nginx)
+        write_nginx_config "$dir" "$port"
+        printf -v q '%q -p %q -c %q' "$NGINX" "$dir/" "$dir/nginx.conf"
+        row_cmd="exec $q" ;;
+    esac
+}
+
+# start ROW PORT DIR COMMAND: runs COMMAND in DIR in a session of its own, output to
+# DIR/server.log, and sets $started_pid (the server's pid: setsid and the shell exec into
+# it). Just before the exec the server's shell writes the time into DIR/launch.us, with
+# bash's $EPOCHREALTIME (the clock date +%s%N reads) because date would be a fork between
+# the time taken and the launch.
+start() {
+    local row=$1 port=$2 dir=$3 cmd=$4
+    # shellcheck disable=SC2016 # expanded by the server's shell, just before it execs
+    local stamp='printf "%s\n" "${EPOCHREALTIME/[.,]/}" >launch.us; '
+    # The server need not hold the poll's nap FIFO open.
+    (exec {nap_fd}>&- && cd "$dir" && PORT=$port exec setsid bash -c "$stamp$cmd" >server.log 2>&1) &
     started_pid=$!
     pids=("$started_pid")
-    echo "started $name (pid $started_pid) on 127.0.0.1:$port: $cmd"
+    say "started $row (pid $started_pid) on 127.0.0.1:$port: $cmd"
 }
 
-# Poll instead of sleeping a fixed time: startup time varies with the machine and
-# with how long FileInstall takes to pick up the config. Any HTTP answer counts as
-# up; a wrong status shows up in wrk's non-2xx count.
-wait_up() {
-    local name=$1 port=$2 pid=$3 dir=$4 deadline=$((SECONDS + STARTUP_TIMEOUT)) code
+# probe PORT PATH: one GET on a new connection, with bash's /dev/tcp rather than curl,
+# which on a busy 2-core machine took 40-150 ms a call to start, too slow a clock for
+# start-ups of a second or two. Sets $code to the response's status, 000 when there is
+# none (refused, closed, or no status line within a second).
+probe() {
+    local port=$1 path=$2 fd line
+    code=000
+    { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$path" "$port" >&"$fd" 2>/dev/null &&
+        read -r -t 1 -u "$fd" line 2>/dev/null && [[ $line =~ ^HTTP/1\.[01]\ ([0-9]{3}) ]] && code=${BASH_REMATCH[1]}
+    exec {fd}>&-
+    return 0
+}
+
+# nap: sleeps NAP seconds without a fork (read -t on a FIFO nobody writes to), so that
+# the poll does not cost a process start between probes either.
+nap() { read -r -t "$NAP" -u "$nap_fd" _ || true; }
+
+# wait_first_200 ROW PORT PATH PID DIR: probes until PATH answers 200 and sets
+# startup_ms[ROW] to the time since DIR/launch.us. Polling every ~5 ms (the mean interval
+# is printed) rather than waiting for a log line, because what a user waits for is the
+# first answer, and a server may listen before its application is there.
+wait_first_200() {
+    local row=$1 port=$2 path=$3 pid=$4 dir=$5 deadline=$((SECONDS + STARTUP_TIMEOUT))
+    local polls=0 first_poll=${EPOCHREALTIME/[.,]/} up launched every
+    code=000
+    # A write to a connection the server has just reset must not kill this shell; the
+    # servers are already running, so they do not inherit the ignored SIGPIPE.
+    trap '' PIPE
     while ((SECONDS < deadline)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 30 "$dir/server.log" >&2 || true
-            die "$name exited before answering on port $port"
-        fi
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/" || true)
-        if [[ $code != 000 ]]; then
-            echo "$name is up (GET / -> $code)"
+        probe "$port" "$path"
+        polls=$((polls + 1))
+        if [[ $code == 200 ]]; then
+            up=${EPOCHREALTIME/[.,]/}
+            trap - PIPE
+            launched=$(<"$dir/launch.us")
+            startup_ms[$row]=$(((up - launched) / 1000))
+            every=$(((up - first_poll) / polls / 100)) # tenths of a ms
+            say "$row: first 200 on $path after ${startup_ms[$row]} ms" \
+                "(polled $polls times, every $((every / 10)).$((every % 10)) ms)"
             return
         fi
-        sleep 0.1
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 30 "$dir/server.log" >&2 || true
+            die "$row exited before answering 200 on $path"
+        fi
+        nap
     done
     tail -n 30 "$dir/server.log" >&2 || true
-    die "$name did not answer on port $port within ${STARTUP_TIMEOUT}s"
+    die "$row did not answer 200 on $path within ${STARTUP_TIMEOUT}s (last status $code)"
 }
 
-# wrk runs in the background and is waited for, because bash holds back traps
-# while a foreground child runs, and wrk itself treats Ctrl-C as "stop and
-# report": without this an interrupted run would be reported as a result.
+# session_ticks SID: sets $ticks to utime+stime (clock ticks) of all processes in session
+# SID: the JVM, or nginx's master and worker (a parent's stat holds its children's time
+# only once they have exited). Sets a variable rather than printing, to run without a fork.
+session_ticks() {
+    local sid=$1 stat line f
+    ticks=0
+    for stat in /proc/[0-9]*/stat; do
+        { read -r line <"$stat"; } 2>/dev/null || continue
+        # fields after "(comm) ", which may itself hold spaces: f[0] is field 3 (state),
+        # f[3] field 6 (session), f[11] and f[12] fields 14 and 15 (utime, stime)
+        read -ra f <<<"${line##*) }"
+        if ((f[3] == sid)); then ticks=$((ticks + f[11] + f[12])); fi
+    done
+}
+
+# wrk runs in the background and is waited for, because bash holds back traps while a
+# foreground child runs, and wrk itself treats Ctrl-C as "stop and report": without this
+# an interrupted run would be reported as a result.
 bench_wrk() {
-    wrk "$@" >"$work/wrk.out" &
+    local out=$1
+    shift
+    wrk "$@" >"$out" &
     wrk_pid=$!
     wait "$wrk_pid"
     wrk_pid=
 }
 
-# run_wrk NAME PORT: prints wrk's report and sets rps_NAME, sock_NAME, non2xx_NAME.
+# run_wrk ROW RUN WRK_ARGS...: one wrk -t1 run; records rps, requests and p99 (ms) under
+# ROW.RUN and any socket errors or non-2xx responses in $failures.
 run_wrk() {
-    local name=$1 port=$2 out rps sock non2xx
-    echo
-    echo "== $name: wrk -t1 -c256 -d$DURATION http://127.0.0.1:$port/"
-    bench_wrk -t1 -c256 -d"$DURATION" "http://127.0.0.1:$port/" || die "wrk failed against $name"
-    out=$(<"$work/wrk.out")
-    echo "$out"
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    [[ -n $rps ]] || die "could not find Requests/sec in wrk output for $name"
-    # wrk prints these two lines only when the counts are non-zero. Despite its
-    # label, wrk's "Non-2xx or 3xx" counts only statuses >= 400.
-    sock=$(awk '/Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i; print s }' <<<"$out")
-    non2xx=$(awk -F': *' '/Non-2xx or 3xx responses:/ {print $2}' <<<"$out")
-    printf -v "rps_$name" '%s' "$rps"
-    printf -v "sock_$name" '%s' "${sock:-0}"
-    printf -v "non2xx_$name" '%s' "${non2xx:-0}"
+    local row=$1 run=$2 out parsed rps reqs p99 sock non2xx
+    shift 2
+    out=$work/$row.$run.wrk
+    bench_wrk "$out" -t1 "$@" || die "wrk failed against $row ($run): wrk -t1 $*"
+    if [[ $VERBOSE == 1 ]]; then say "== $row $run: wrk -t1 $*"; cat "$out" >&2; fi
+    # wrk prints the error lines only when their counts are non-zero. Despite its label,
+    # wrk's "Non-2xx or 3xx" counts only statuses >= 400. Latency percentiles come in
+    # wrk's units (us, ms, s, m) and are turned into ms.
+    parsed=$(awk '
+        /^Requests\/sec:/ { rps = $2 }
+        / requests in / { reqs = $1 }
+        $1 == "99%" { p = $2 }
+        /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) sock += $i }
+        /Non-2xx or 3xx responses:/ { non2xx = $NF }
+        END {
+            ms = "-"
+            if (p ~ /us$/) ms = p / 1000; else if (p ~ /ms$/) ms = p + 0
+            else if (p ~ /m$/) ms = p * 60000; else if (p ~ /s$/) ms = p * 1000
+            print (rps == "" ? "-" : rps), (reqs == "" ? 0 : reqs), ms, sock + 0, non2xx + 0
+        }' "$out")
+    read -r rps reqs p99 sock non2xx <<<"$parsed"
+    [[ $rps != - ]] || { cat "$out" >&2; die "no Requests/sec in wrk's report for $row ($run)"; }
+    rps_of[$row.$run]=$rps
+    reqs_of[$row.$run]=$reqs
+    p99_of[$row.$run]=$p99
+    errors_of[$row]=$((errors_of[$row] + sock + non2xx))
+    say "$(printf '%-15s %-9s %10.0f req/s %10s requests  socket errors %s  non-2xx %s%s' \
+        "$row" "$run" "$rps" "$reqs" "$sock" "$non2xx" "$([[ $p99 == - ]] || echo "  p99 $p99 ms")")"
+    if ((sock != 0 || non2xx != 0)); then
+        if [[ $VERBOSE != 1 ]]; then cat "$out" >&2; fi
+        failures+=("$row $run (wrk -t1 $*): $sock socket errors, $non2xx non-2xx responses")
+    fi
 }
 
-# bench NAME DIR COMMAND: starts one server on a free port, warms it up, measures
-# it, and stops it again before the next one starts.
-bench() {
-    local name=$1 dir=$2 cmd=$3 port pid
+# bench_row ROW: one row from start to stop, in a fresh directory on a fresh port.
+bench_row() {
+    local row=$1 dir=$work/$1 port pid path url before
     free_port
-    if [[ $name == usher ]]; then write_usher_config "$dir" "$port"; fi
-    echo
-    start "$name" "$port" "$dir" "$cmd"
+    path=$(row_path "$row")
+    url=http://127.0.0.1:$port$path
+    prepare_row "$row" "$dir" "$port"
+    errors_of[$row]=0
+    say
+    start "$row" "$port" "$dir" "$row_cmd"
     pid=$started_pid
-    wait_up "$name" "$port" "$pid" "$dir"
+    wait_first_200 "$row" "$port" "$path" "$pid" "$dir"
     # The Netty server says which transport (epoll or NIO) it got.
-    grep -h '^netty-hello:' "$dir/server.log" 2>/dev/null || true
-    # Warm-up lets the JIT compile the hot paths so the measured run compares steady
+    grep -h '^netty-hello:' "$dir/server.log" >&2 2>/dev/null || true
+    # Warm-up lets the JIT compile the hot paths so the measured runs compare steady
     # states. On 2 cores Jetty still ran at a third of its speed after a 3s warm-up.
-    echo "warming up $name for $WARMUP"
-    bench_wrk -t1 -c256 -d"$WARMUP" "http://127.0.0.1:$port/"
-    run_wrk "$name" "$port"
+    run_wrk "$row" warmup -c256 -d"$WARMUP" "$url"
+    session_ticks "$pid"
+    before=$ticks
+    run_wrk "$row" c16 -c16 -d"$DURATION" "$url"
+    run_wrk "$row" c256 -c256 -d"$DURATION" --latency "$url"
+    session_ticks "$pid"
+    cpu_us_of[$row]=$(awk -v t=$((ticks - before)) -v hz="$CLK_TCK" \
+        -v n=$((reqs_of[$row.c16] + reqs_of[$row.c256])) 'BEGIN { print (n > 0 ? t / hz * 1e6 / n : "-") }')
+    run_wrk "$row" pipelined -c"$PIPELINE_CONNECTIONS" -d"$DURATION" -s "$PIPELINE_LUA" "$url" -- "$PIPELINE_DEPTH"
     stop_servers "$pid"
     pids=()
 }
 
-# The Usher runtime is Felix with FileInstall watching ./etc, so the listen
-# address is handed over as a config file in a fresh working directory.
-write_usher_config() {
-    mkdir -p "$1/etc"
-    # accesslog empty: measure the server, not the runtime's default access log (Jetty logs none)
-    printf 'listen=127.0.0.1:%s\naccesslog=\n' "$2" >"$1/etc/dev.usher.server.cfg"
+print_table() {
+    local row fmt='%-15s %11s %11s %11s %9s %11s %11s %6s\n'
+    echo "JVM_OPTS=$JVM_OPTS; wrk -t1, $DURATION per measured run, after a $WARMUP warm-up at c256, on the row's path"
+    echo "pipelined: c$PIPELINE_CONNECTIONS, $PIPELINE_DEPTH requests per write; p99: of the c256 run;" \
+        "CPU: server utime+stime over the c16 and c256 runs / their requests"
+    echo "start-up: server launch to its first 200 on the row's path, fresh directory;" \
+        "errors: socket errors + non-2xx over all the row's wrk runs, warm-up included"
+    # shellcheck disable=SC2059 # the format is ours
+    printf "$fmt" row "c16 req/s" "c256 req/s" "pipelined" "p99 ms" "CPU us/req" "start-up ms" errors
+    for row in $ROWS; do
+        if [[ -n ${skipped_of[$row]:-} ]]; then
+            printf '%-15s %s\n' "$row" "skipped: ${skipped_of[$row]}"
+            continue
+        fi
+        # shellcheck disable=SC2059
+        printf "$fmt" "$row" "$(num "${rps_of[$row.c16]}" 0)" "$(num "${rps_of[$row.c256]}" 0)" \
+            "$(num "${rps_of[$row.pipelined]}" 0)" "$(num "${p99_of[$row.c256]}" 2)" \
+            "$(num "${cpu_us_of[$row]}" 1)" "${startup_ms[$row]}" "${errors_of[$row]}"
+    done
 }
 
-# \$JVM_OPTS and \$PORT are left for the server's own shell to expand (word splitting
-# JVM_OPTS on purpose); the jar paths are quoted for it here.
-printf -v usher_jar_q %q "$USHER_JAR"
-printf -v jetty_jar_q %q "$JETTY_JAR"
-printf -v netty_jar_q %q "$NETTY_JAR"
-echo "JVM_OPTS=$JVM_OPTS"
-bench usher "$work/usher" "${USHER_CMD:-exec java \$JVM_OPTS -jar $usher_jar_q}"
-bench jetty "$work/jetty" "exec java \$JVM_OPTS -jar $jetty_jar_q \$PORT"
-bench netty "$work/netty" "exec java \$JVM_OPTS -jar $netty_jar_q \$PORT"
+# num VALUE DECIMALS: VALUE rounded, or "-" when there is none.
+# shellcheck disable=SC2059 # the precision is ours
+num() { if [[ $1 == - ]]; then echo -; else printf "%.${2}f" "$1"; fi; }
 
-echo
-for name in usher jetty netty; do
-    r=rps_$name s=sock_$name n=non2xx_$name
-    printf '%-6s %12s req/s   socket errors %s   non-2xx %s\n' "$name" "${!r}" "${!s}" "${!n}"
-done
-# A run that served nothing reports 0 req/s: print n/a rather than divide by it.
-ratio() {
-    awk -v a="$2" -v b="$3" -v label="$1" \
-        'BEGIN { if (b > 0) printf "%-12s %.3f\n", label, a / b; else printf "%-12s n/a\n", label }'
+# ratio A B: A/B to 3 decimals, n/a when either is missing or B is 0.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && a != "" && b != "-" && b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
+
+# print_ratios: each usher row against netty and jetty; n/a where a yardstick did not run.
+print_ratios() {
+    local row yard col cells
+    local fmt='%-15s %10s %10s %10s %10s %10s %10s %10s %10s\n'
+    [[ " $ROWS " == *" usher"* ]] || return 0
+    echo
+    echo "usher rows / yardstick (req/s: above 1 is faster; CPU us/req: below 1 is cheaper)"
+    # shellcheck disable=SC2059
+    printf "$fmt" row c16/netty c16/jetty c256/netty c256/jetty pipe/netty pipe/jetty cpu/netty cpu/jetty
+    for row in $ROWS; do
+        [[ $row == usher* ]] || continue
+        cells=()
+        for col in c16 c256 pipelined; do
+            for yard in netty jetty; do
+                cells+=("$(ratio "${rps_of[$row.$col]:-}" "${rps_of[$yard.$col]:-}")")
+            done
+        done
+        for yard in netty jetty; do
+            cells+=("$(ratio "${cpu_us_of[$row]:-}" "${cpu_us_of[$yard]:-}")")
+        done
+        # shellcheck disable=SC2059
+        printf "$fmt" "$row" "${cells[@]}"
+    done
 }
-ratio usher/jetty "$rps_usher" "$rps_jetty"
-ratio usher/netty "$rps_usher" "$rps_netty"
 
-status=0
-for name in usher jetty netty; do
-    s=sock_$name n=non2xx_$name
-    if ((${!s} != 0 || ${!n} != 0)); then
-        echo "FAIL: $name had ${!s} socket errors and ${!n} non-2xx responses" >&2
-        status=1
+main() {
+    local row
+    check_setup
+    work=$(mktemp -d -t usher-bench.XXXXXX)
+    trap cleanup EXIT
+    mkfifo "$work/nap"
+    exec {nap_fd}<>"$work/nap"
+    trap 'exit 130' INT TERM
+    declare -gA rps_of=() reqs_of=() p99_of=() cpu_us_of=() startup_ms=() errors_of=() skipped_of=()
+    failures=()
+    say "JVM_OPTS=$JVM_OPTS  ROWS=$ROWS  DURATION=$DURATION  WARMUP=$WARMUP"
+    for row in $ROWS; do
+        if [[ $row == nginx && ! -x $NGINX ]]; then
+            skipped_of[$row]="nginx not installed (apt-get install -y nginx-light)"
+            say "nginx: skipped, not installed"
+            continue
+        fi
+        bench_row "$row"
+    done
+    say
+    print_table
+    print_ratios
+    if ((${#failures[@]})); then
+        printf 'FAIL: %s\n' "${failures[@]}" >&2
+        exit 1
     fi
-done
-exit "$status"
+}
+
+main
