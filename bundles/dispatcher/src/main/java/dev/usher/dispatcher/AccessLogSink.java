@@ -37,13 +37,32 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
     /** What the sink is, for error messages. */
     String describe();
 
-    /** {@code accesslog=log}: one Log Service entry, at INFO, per line. */
+    /**
+     * {@code accesslog=log}: Log Service entries at INFO, each holding the lines of a batch, one
+     * per line of its message, up to {@value #ENTRY_CHARS} characters: a Log Service entry costs
+     * microseconds (Felix's walks the stack and looks up the logger's level for each), too much
+     * to pay per request. A line longer than that is an entry of its own.
+     */
     record LogService(Logger logger) implements AccessLogSink {
+
+        /** The most characters of lines an entry holds. */
+        static final int ENTRY_CHARS = 16 * 1024;
 
         @Override
         public void write(List<String> lines) {
+            StringBuilder entry = new StringBuilder(ENTRY_CHARS);
             for (String line : lines) {
-                logger.info(line);
+                if (entry.length() > 0 && entry.length() + line.length() >= ENTRY_CHARS) {
+                    logger.info(entry.toString());
+                    entry.setLength(0);
+                }
+                if (entry.length() > 0) {
+                    entry.append('\n');
+                }
+                entry.append(line);
+            }
+            if (entry.length() > 0) {
+                logger.info(entry.toString());
             }
         }
 

@@ -31,13 +31,21 @@ class AccessLogWriterTest {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             writer.add("line " + i);
-            expected.add("INFO line " + i);
+            expected.add("line " + i);
         }
         writer.close(10_000);
         assertTrue(writer.stopped());
-        assertEquals(expected, sink.lines);
+        assertEquals(expected, lines(sink.lines));
+        assertTrue(sink.lines.size() < expected.size() / 10, sink.lines.size() + " entries: lines go in batches");
+        assertTrue(sink.lines.stream().allMatch(entry -> entry.length() < "INFO ".length()
+                + AccessLogSink.LogService.ENTRY_CHARS), "no entry over the bound");
         writer.add("after close");
         assertEquals("INFO after close", sink.lines.get(sink.lines.size() - 1), "written by the caller itself");
+    }
+
+    /** The lines of Log Service entries recorded as {@code INFO message}, each message holding lines. */
+    private static List<String> lines(List<String> entries) {
+        return entries.stream().flatMap(entry -> entry.substring(entry.indexOf(' ') + 1).lines()).toList();
     }
 
     /** A sink slower than the lines: callers wait at the bound instead of filling the heap, and nothing is lost. */
@@ -52,7 +60,7 @@ class AccessLogWriterTest {
                         entered.countDown();
                         release.await();
                         synchronized (written) {
-                            written.add((String) args[0]);
+                            written.addAll(((String) args[0]).lines().toList());
                         }
                     }
                     return method.getName().equals("getName") ? "stalling" : null;

@@ -79,10 +79,28 @@ final class LogLine {
         return events || name == null || !name.startsWith(EVENTS_PREFIX) || LogLevel.WARN.implies(level);
     }
 
+    /**
+     * The entry's line; for a message of several lines (as the access log passes a batch of its
+     * lines in one entry), one line each, each with the entry's time, level and names.
+     */
     String format(LogEntry entry) {
         Bundle bundle = entry.getBundle();
-        return line(entry.getTime(), entry.getLogLevel(), name, bundle == null ? null : bundle.getSymbolicName(),
-                entry.getLoggerName(), entry.getMessage());
+        String message = entry.getMessage();
+        String prefix = line(entry.getTime(), entry.getLogLevel(), name, bundle == null ? null : bundle.getSymbolicName(),
+                entry.getLoggerName(), "");
+        if (message == null || message.indexOf('\n') < 0) {
+            return prefix + message;
+        }
+        String[] parts = message.split("\n", -1);
+        int count = parts[parts.length - 1].isEmpty() ? parts.length - 1 : parts.length;
+        StringBuilder lines = new StringBuilder(message.length() + count * (prefix.length() + 2));
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                lines.append(System.lineSeparator());
+            }
+            lines.append(prefix).append(parts[i]);
+        }
+        return lines.toString();
     }
 
     /** A console line, for entries and for what the console says itself. */

@@ -75,6 +75,16 @@ class LogLineTest {
     }
 
     @Test
+    void eachLineOfAMessageGetsThePrefix() {
+        LogLine line = new LogLine(LogLevel.INFO, false);
+        String text = line.format(entry("dev.usher.dispatcher", "dev.usher.access", LogLevel.INFO, "one\ntwo\n"));
+        List<String> lines = text.lines().toList();
+        assertEquals(2, lines.size(), text);
+        assertTrue(lines.get(0).endsWith(" INFO  dev.usher.dispatcher [dev.usher.access] one"), lines.get(0));
+        assertEquals(lines.get(0).replace(" one", " two"), lines.get(1));
+    }
+
+    @Test
     void timeIsLocalWithMilliseconds() {
         long time = 1_764_921_905_007L;
         String expected = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
