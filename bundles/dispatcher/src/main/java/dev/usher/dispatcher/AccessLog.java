@@ -7,6 +7,8 @@ import java.util.Set;
 
 import org.osgi.service.log.Logger;
 
+import dev.usher.http1.RequestHead;
+
 /**
  * The access log: one line per answered request in gunicorn's {@code access_log_format}
  * atoms ({@link AccessLogFormat}), to the Log Service, standard output or a file
@@ -15,13 +17,21 @@ import org.osgi.service.log.Logger;
  */
 final class AccessLog {
 
-    /** One answered request, as the access log sees it. */
-    record Entry(ServedRequest request, String requestLine, String remoteAddress, int status, long length,
+    /**
+     * One answered request, as the access log sees it.
+     *
+     * @param request as its application saw it; null when none did (refused, nothing mounted)
+     * @param head as received; null when the input could not be framed
+     */
+    record Entry(ServedRequest request, RequestHead head, String remoteAddress, int status, long length,
             long nanos, BufferedResponse response) {
     }
 
     /** How long {@link #close()} waits for the lines still pending to be written. */
     static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+
+    /** Each thread's line being formatted: the writer copies it, so it is used again. */
+    private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(256));
 
     private final AccessLogFormat format;
     private final AccessLogWriter writer;
@@ -52,9 +62,14 @@ final class AccessLog {
 
     /** Formats the line of {@code entry} and hands it to the writer; never blocks on the sink. */
     void log(Entry entry) {
-        StringBuilder line = new StringBuilder(160);
+        StringBuilder line = LINE.get();
+        line.setLength(0);
         format.format(entry, line);
-        writer.add(line.toString());
+        writer.add(line);
+        if (line.capacity() > 16 * 1024) {
+            // a line with huge fields: its buffer is not kept
+            LINE.remove();
+        }
     }
 
     /**

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import dev.usher.http1.RequestHead;
+
 /**
- * An {@code access_log_format}, compiled once into literal text and gunicorn's
- * {@code %(name)s} atoms, that writes the line of one {@link AccessLog.Entry}. It runs on the
- * thread that answered the request, so it allocates little: the request time ({@code %(t)s}) is
- * formatted once a second, not once a request.
+ * An {@code access_log_format}, compiled once into a list of parts (literal text and gunicorn's
+ * {@code %(name)s} atoms), that appends the line of one {@link AccessLog.Entry}. It runs on the
+ * thread that answered the request, for every request, so it is a plain switch over the parts
+ * (one call site the JIT compiles well, where a lambda per atom would not inline) and allocates
+ * little: the request time ({@code %(t)s}) is formatted once a second, not once a request.
  */
 final class AccessLogFormat {
 
@@ -20,28 +23,85 @@ final class AccessLogFormat {
             DateTimeFormatter.ofPattern("'['dd/MMM/yyyy:HH:mm:ss Z']'", Locale.ROOT);
     private static final String PID = String.valueOf(ProcessHandle.current().pid());
 
+    /** What a part of the format writes. */
+    private enum Kind {
+        TEXT, REMOTE, DASH, TIME, REQUEST_LINE, METHOD, URL_PATH, QUERY, PROTOCOL, STATUS, LENGTH,
+        LENGTH_OR_DASH, REFERER, USER_AGENT, SECONDS, MILLIS, MICROS, DECIMAL_SECONDS, PID, REQUEST_FIELD,
+        RESPONSE_FIELD
+    }
+
+    /** One part: its kind, and the literal text or the lower-case field name it needs. */
+    private record Part(Kind kind, String text) {
+    }
+
     /** One second's {@code %(t)s}, shared by every line written within it. */
     private record Second(long epochSecond, String text) {
     }
 
-    private interface Atom {
-        void append(StringBuilder line, AccessLog.Entry entry);
-    }
-
-    private final List<Atom> atoms;
+    private final Part[] parts;
     private final ZoneId zone;
     private volatile Second second = new Second(Long.MIN_VALUE, "");
 
     /** @param zone the time zone {@code %(t)s} is written in */
     AccessLogFormat(String format, ZoneId zone) {
         this.zone = zone;
-        this.atoms = compile(format);
+        this.parts = compile(format).toArray(new Part[0]);
     }
 
     /** Appends the line of {@code entry}, without a line end. */
-    void format(AccessLog.Entry entry, StringBuilder line) {
-        for (Atom atom : atoms) {
-            atom.append(line, entry);
+    void format(AccessLog.Entry e, StringBuilder line) {
+        ServedRequest request = e.request();
+        for (Part part : parts) {
+            switch (part.kind()) {
+                case TEXT -> line.append(part.text());
+                case REMOTE -> line.append(e.remoteAddress());
+                case DASH -> line.append('-');
+                case TIME -> line.append(now());
+                case REQUEST_LINE -> requestLine(line, e.head());
+                case METHOD -> dash(line, request == null ? null : request.method());
+                case URL_PATH -> {
+                    if (request == null) {
+                        line.append('-');
+                    } else {
+                        line.append(request.scriptName()).append(request.rawPathInfo());
+                    }
+                }
+                case QUERY -> line.append(request == null ? "" : request.query());
+                case PROTOCOL -> dash(line, request == null ? null : request.protocol());
+                case STATUS -> line.append(e.status());
+                case LENGTH -> line.append(e.length());
+                case LENGTH_OR_DASH -> {
+                    if (e.length() == 0) {
+                        line.append('-');
+                    } else {
+                        line.append(e.length());
+                    }
+                }
+                case REFERER -> dash(line, requestField(e.head(), "referer"));
+                case USER_AGENT -> dash(line, requestField(e.head(), "user-agent"));
+                case SECONDS -> line.append(TimeUnit.NANOSECONDS.toSeconds(e.nanos()));
+                case MILLIS -> line.append(TimeUnit.NANOSECONDS.toMillis(e.nanos()));
+                case MICROS -> line.append(TimeUnit.NANOSECONDS.toMicros(e.nanos()));
+                case DECIMAL_SECONDS -> seconds(line, e.nanos());
+                case PID -> line.append('<').append(PID).append('>');
+                case REQUEST_FIELD -> dash(line, requestField(e.head(), part.text()));
+                case RESPONSE_FIELD -> dash(line, e.response() == null ? null : e.response().header(part.text()));
+                default -> throw new IllegalStateException(part.kind().name());
+            }
+        }
+    }
+
+    /** A request field as received (the log shows what the client sent, hidden from applications or not). */
+    private static String requestField(RequestHead head, String lowerCaseName) {
+        return head == null ? null : head.field(lowerCaseName);
+    }
+
+    /** {@code %(r)s}: the request line as received, or a dash when none could be framed. */
+    private static void requestLine(StringBuilder line, RequestHead head) {
+        if (head == null) {
+            line.append('-');
+        } else {
+            line.append(head.method()).append(' ').append(head.target()).append(' ').append(head.version().text());
         }
     }
 
@@ -55,67 +115,56 @@ final class AccessLogFormat {
         return cached.text();
     }
 
-    private List<Atom> compile(String format) {
-        List<Atom> compiled = new ArrayList<>();
+    private static List<Part> compile(String format) {
+        List<Part> compiled = new ArrayList<>();
         int at = 0;
         while (at < format.length()) {
             int open = format.indexOf("%(", at);
             int close = open < 0 ? -1 : format.indexOf(")s", open);
             if (close < 0) {
-                String text = format.substring(at);
-                compiled.add((line, entry) -> line.append(text));
+                compiled.add(new Part(Kind.TEXT, format.substring(at)));
                 break;
             }
             if (open > at) {
-                String text = format.substring(at, open);
-                compiled.add((line, entry) -> line.append(text));
+                compiled.add(new Part(Kind.TEXT, format.substring(at, open)));
             }
             compiled.add(atom(format.substring(open + 2, close)));
             at = close + 2;
         }
-        return List.copyOf(compiled);
+        return compiled;
     }
 
-    private Atom atom(String name) {
+    private static Part atom(String name) {
         if (name.startsWith("{") && name.length() > 3 && name.charAt(name.length() - 2) == '}') {
             String field = name.substring(1, name.length() - 2).toLowerCase(Locale.ROOT);
             return switch (name.charAt(name.length() - 1)) {
-                case 'i' -> (line, e) -> dash(line, e.request() == null ? null
-                        : e.request().headers().first(field).orElse(null));
-                case 'o' -> (line, e) -> dash(line, e.response() == null ? null : e.response().header(field));
-                default -> (line, e) -> line.append('-');
+                case 'i' -> new Part(Kind.REQUEST_FIELD, field);
+                case 'o' -> new Part(Kind.RESPONSE_FIELD, field);
+                default -> new Part(Kind.DASH, null);
             };
         }
-        return switch (name) {
-            case "h" -> (line, e) -> line.append(e.remoteAddress());
-            case "l", "u" -> (line, e) -> line.append('-');
-            case "t" -> (line, e) -> line.append(now());
-            case "r" -> (line, e) -> line.append(e.requestLine());
-            case "m" -> (line, e) -> dash(line, e.request() == null ? null : e.request().method());
-            case "U" -> (line, e) -> dash(line, e.request() == null ? null
-                    : e.request().scriptName() + e.request().rawPathInfo());
-            case "q" -> (line, e) -> line.append(e.request() == null ? "" : e.request().query());
-            case "H" -> (line, e) -> dash(line, e.request() == null ? null : e.request().protocol());
-            case "s" -> (line, e) -> line.append(e.status());
-            case "B" -> (line, e) -> line.append(e.length());
-            case "b" -> (line, e) -> {
-                if (e.length() == 0) {
-                    line.append('-');
-                } else {
-                    line.append(e.length());
-                }
-            };
-            case "f" -> (line, e) -> dash(line, e.request() == null ? null
-                    : e.request().headers().first("referer").orElse(null));
-            case "a" -> (line, e) -> dash(line, e.request() == null ? null
-                    : e.request().headers().first("user-agent").orElse(null));
-            case "T" -> (line, e) -> line.append(TimeUnit.NANOSECONDS.toSeconds(e.nanos()));
-            case "M" -> (line, e) -> line.append(TimeUnit.NANOSECONDS.toMillis(e.nanos()));
-            case "D" -> (line, e) -> line.append(TimeUnit.NANOSECONDS.toMicros(e.nanos()));
-            case "L" -> (line, e) -> seconds(line, e.nanos());
-            case "p" -> (line, e) -> line.append('<').append(PID).append('>');
-            default -> (line, e) -> line.append('-');
+        Kind kind = switch (name) {
+            case "h" -> Kind.REMOTE;
+            case "t" -> Kind.TIME;
+            case "r" -> Kind.REQUEST_LINE;
+            case "m" -> Kind.METHOD;
+            case "U" -> Kind.URL_PATH;
+            case "q" -> Kind.QUERY;
+            case "H" -> Kind.PROTOCOL;
+            case "s" -> Kind.STATUS;
+            case "B" -> Kind.LENGTH;
+            case "b" -> Kind.LENGTH_OR_DASH;
+            case "f" -> Kind.REFERER;
+            case "a" -> Kind.USER_AGENT;
+            case "T" -> Kind.SECONDS;
+            case "M" -> Kind.MILLIS;
+            case "D" -> Kind.MICROS;
+            case "L" -> Kind.DECIMAL_SECONDS;
+            case "p" -> Kind.PID;
+            // l and u (remote logname and user) are never known; unknown atoms as gunicorn: a dash
+            default -> Kind.DASH;
         };
+        return new Part(kind, null);
     }
 
     /** Seconds with six decimals, as gunicorn's {@code %(L)s}. */

@@ -3,6 +3,7 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +27,8 @@ import org.osgi.service.log.Logger;
 sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.StandardOutput,
         AccessLogSink.File {
 
-    /** Writes {@code lines}, each without its line end, in order. */
-    void write(List<String> lines) throws IOException;
+    /** Writes {@code lines}: whole lines, each ended by a newline. */
+    void write(CharSequence lines) throws IOException;
 
     /** Releases what the sink holds; lines written before are out of the process. */
     default void close() {
@@ -49,21 +49,36 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
         static final int ENTRY_CHARS = 16 * 1024;
 
         @Override
-        public void write(List<String> lines) {
-            StringBuilder entry = new StringBuilder(ENTRY_CHARS);
-            for (String line : lines) {
-                if (entry.length() > 0 && entry.length() + line.length() >= ENTRY_CHARS) {
-                    logger.info(entry.toString());
-                    entry.setLength(0);
+        public void write(CharSequence lines) {
+            int length = lines.length();
+            int entryStart = 0;
+            int entryEnd = 0;
+            boolean open = false;
+            for (int lineStart = 0; lineStart < length; ) {
+                int lineEnd = indexOfNewline(lines, lineStart);
+                if (lineEnd < 0) {
+                    lineEnd = length;
                 }
-                if (entry.length() > 0) {
-                    entry.append('\n');
+                if (open && lineEnd - entryStart > ENTRY_CHARS) {
+                    logger.info(lines.subSequence(entryStart, entryEnd).toString());
+                    entryStart = lineStart;
                 }
-                entry.append(line);
+                open = true;
+                entryEnd = lineEnd;
+                lineStart = lineEnd + 1;
             }
-            if (entry.length() > 0) {
-                logger.info(entry.toString());
+            if (open) {
+                logger.info(lines.subSequence(entryStart, entryEnd).toString());
             }
+        }
+
+        private static int indexOfNewline(CharSequence text, int from) {
+            for (int i = from; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         @Override
@@ -80,9 +95,9 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
     record StandardOutput() implements AccessLogSink {
 
         @Override
-        public void write(List<String> lines) {
+        public void write(CharSequence lines) {
             PrintStream out = System.out;
-            out.print(joined(lines));
+            out.append(lines);
             out.flush();
         }
 
@@ -113,7 +128,7 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
         }
 
         @Override
-        public void write(List<String> lines) throws IOException {
+        public void write(CharSequence lines) throws IOException {
             long now = System.nanoTime();
             if (channel == null || now - nextCheck > 0) {
                 nextCheck = now + CHECK_NANOS;
@@ -122,7 +137,7 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
                     reopen();
                 }
             }
-            ByteBuffer bytes = ByteBuffer.wrap(joined(lines).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(lines));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
@@ -166,17 +181,5 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
         public String describe() {
             return path.toString();
         }
-    }
-
-    private static String joined(List<String> lines) {
-        int length = 0;
-        for (String line : lines) {
-            length += line.length() + 1;
-        }
-        StringBuilder text = new StringBuilder(length);
-        for (String line : lines) {
-            text.append(line).append('\n');
-        }
-        return text.toString();
     }
 }

@@ -1,33 +1,30 @@
 package dev.usher.dispatcher;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.log.Logger;
 
 /**
  * Writes access log lines to their {@link AccessLogSink} from a thread of its own, a batch at a
  * time, as nginx's {@code buffer=} and {@code flush=} do: the thread that answered a request only
- * adds its line to a list. Under load the writer takes what gathered at most every
- * {@value #GATHER_MILLIS} ms, so a sink's cost (a system call, a Log Service entry's) is paid per
+ * appends its line to a buffer. Under load the writer takes what gathered at most every
+ * {@value #GATHER_MILLIS} ms, so a sink's cost (a system call, a Log Service entry) is paid per
  * batch, off the answering threads; an idle server's line is written at once.
  *
  * <p>No line is lost: lines are written in the order they were added (which keeps each
- * connection's in the order its requests finished), {@link #close()} writes what is left before
- * it returns, and a line added after it is written by the caller itself. When lines come faster
- * than the sink takes them, a caller waits once {@value #MAX_PENDING} are pending, rather than
- * the heap filling up.
+ * connection's in the order its requests finished), {@link #close} writes what is left before it
+ * returns, and a line added after it is written by the caller itself. When lines come faster than
+ * the sink takes them, a caller waits once {@value #MAX_PENDING} characters are pending, rather
+ * than the heap filling up.
  */
 final class AccessLogWriter {
 
     /** How long, at most, the writer lets lines gather after writing a batch. */
     static final long GATHER_MILLIS = 50;
-    /** Lines pending at which the writer is woken rather than left to gather. */
-    private static final int WAKE_AT = 4096;
-    /** Lines pending at which callers wait for the writer. */
-    static final int MAX_PENDING = 65536;
+    /** Characters pending at which the writer is woken rather than left to gather. */
+    private static final int WAKE_AT = 256 * 1024;
+    /** Characters pending at which callers wait for the writer. */
+    static final int MAX_PENDING = 4 * 1024 * 1024;
 
     private enum Phase {
         /** The writer waits for a first line, and must be woken for it. */
@@ -42,13 +39,15 @@ final class AccessLogWriter {
     private final Logger problems;
     private final Thread thread;
     private final Object lock = new Object();
-    /** Lines added and not taken by the writer yet. Guarded by lock. */
-    private List<String> pending = new ArrayList<>();
+    /** Lines added and not taken by the writer yet, each ended by a newline. Guarded by lock. */
+    private StringBuilder pending = new StringBuilder();
+    /** The buffer the writer writes from; swapped with pending. Only the writer touches it. */
+    private StringBuilder taken = new StringBuilder();
     /** Guarded by lock. */
     private Phase phase = Phase.BUSY;
     /** Whether close() asked the writer to finish. Guarded by lock. */
     private boolean closing;
-    /** Whether the last write failed: the next failure is not logged again until one succeeds. */
+    /** Whether the last write failed: the next failure is not logged again until one succeeds. Guarded by sink. */
     private boolean failing;
 
     /**
@@ -65,9 +64,9 @@ final class AccessLogWriter {
     }
 
     /** Adds a line, without its line end; it is written soon, in order. Any thread. */
-    void add(String line) {
+    void add(CharSequence line) {
         synchronized (lock) {
-            while (pending.size() >= MAX_PENDING && phase != Phase.CLOSED) {
+            while (pending.length() >= MAX_PENDING && phase != Phase.CLOSED) {
                 lock.notifyAll();
                 try {
                     lock.wait();
@@ -78,8 +77,9 @@ final class AccessLogWriter {
                 }
             }
             if (phase != Phase.CLOSED) {
-                pending.add(line);
-                if (phase == Phase.IDLE || pending.size() == WAKE_AT) {
+                int before = pending.length();
+                pending.append(line).append('\n');
+                if (phase == Phase.IDLE || before < WAKE_AT && pending.length() >= WAKE_AT) {
                     phase = Phase.BUSY;
                     lock.notifyAll();
                 }
@@ -88,7 +88,7 @@ final class AccessLogWriter {
         }
         // closed: this caller writes its own line, after everything the writer wrote
         synchronized (sink) {
-            write(List.of(line));
+            write(new StringBuilder(line.length() + 1).append(line).append('\n'));
         }
     }
 
@@ -115,32 +115,30 @@ final class AccessLogWriter {
 
     private void run() {
         while (true) {
-            List<String> batch;
             boolean last;
             synchronized (lock) {
-                while (pending.isEmpty() && !closing) {
+                while (pending.length() == 0 && !closing) {
                     phase = Phase.IDLE;
                     waitQuietly(0);
                 }
-                batch = pending;
-                pending = new ArrayList<>(Math.min(batch.size() * 2, MAX_PENDING));
+                StringBuilder full = pending;
+                pending = taken;
+                taken = full;
                 last = closing;
-                if (batch.size() >= MAX_PENDING) {
-                    // callers may be waiting for room
-                    lock.notifyAll();
-                }
+                // callers may be waiting for room
+                lock.notifyAll();
             }
-            if (!batch.isEmpty()) {
-                synchronized (sink) {
-                    write(batch);
-                }
+            synchronized (sink) {
+                write(taken);
             }
+            // a large batch's buffer is not kept for ever
+            taken = taken.capacity() > 2 * WAKE_AT ? new StringBuilder() : taken;
+            taken.setLength(0);
             if (last) {
                 synchronized (lock) {
-                    // what was added while the last batch was written: the caller-writes phase starts after it
+                    // what was added while the last batch was written; then callers write their own
                     synchronized (sink) {
                         write(pending);
-                        pending = List.of();
                         phase = Phase.CLOSED;
                         sink.close();
                     }
@@ -150,15 +148,16 @@ final class AccessLogWriter {
             }
             synchronized (lock) {
                 // let lines gather: one batch per interval under load rather than one a line
-                if (!closing && pending.size() < WAKE_AT) {
+                if (!closing && pending.length() < WAKE_AT) {
                     waitQuietly(GATHER_MILLIS);
                 }
             }
         }
     }
 
-    private void write(List<String> lines) {
-        if (lines.isEmpty()) {
+    /** Writes whole lines; called holding the sink. */
+    private void write(StringBuilder lines) {
+        if (lines.length() == 0) {
             return;
         }
         try {
@@ -166,8 +165,8 @@ final class AccessLogWriter {
             failing = false;
         } catch (IOException | RuntimeException e) {
             if (!failing) {
-                problems.error("Cannot write the access log to {}: {}; {} lines lost", sink.describe(), e.toString(),
-                        lines.size());
+                problems.error("Cannot write the access log to {}: {}; lines are lost until it works again",
+                        sink.describe(), e.toString());
             }
             failing = true;
         }

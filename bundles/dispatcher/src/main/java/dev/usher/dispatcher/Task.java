@@ -135,11 +135,9 @@ final class Task implements Runnable {
         if (log == null) {
             return;
         }
-        RequestHead head = received.head();
-        String line = head == null ? "-" : head.method() + " " + head.target() + " " + head.version().text();
         String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
         long started = received.startNanos() != 0 ? received.startNanos() : System.nanoTime();
-        log.log(new AccessLog.Entry(request, line, remote, clientLeft ? 499 : response.status(), response.bodyLength(),
+        log.log(new AccessLog.Entry(request, received.head(), remote, clientLeft ? 499 : response.status(), response.bodyLength(),
                 System.nanoTime() - started, response));
     }
 

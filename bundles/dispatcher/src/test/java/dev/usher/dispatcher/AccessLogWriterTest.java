@@ -68,7 +68,8 @@ class AccessLogWriterTest {
         AccessLogWriter writer = new AccessLogWriter(new AccessLogSink.LogService(stalling), "w", problems.logger);
         writer.add("first");
         assertTrue(entered.await(10, TimeUnit.SECONDS));
-        int total = AccessLogWriter.MAX_PENDING + 2;
+        // lines of at least 7 characters: together past the bound
+        int total = AccessLogWriter.MAX_PENDING / 6;
         CompletableFuture<Void> adding = CompletableFuture.runAsync(() -> {
             for (int i = 1; i < total; i++) {
                 writer.add("line " + i);

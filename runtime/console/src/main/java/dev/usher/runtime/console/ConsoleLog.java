@@ -137,7 +137,7 @@ public final class ConsoleLog {
         if (!format.accepts(entry)) {
             return;
         }
-        unprinted.append(format.format(entry)).append(System.lineSeparator());
+        format.appendTo(unprinted, entry);
         if (entry.getException() != null) {
             StringWriter trace = new StringWriter();
             entry.getException().printStackTrace(new PrintWriter(trace));

@@ -84,23 +84,27 @@ final class LogLine {
      * lines in one entry), one line each, each with the entry's time, level and names.
      */
     String format(LogEntry entry) {
+        StringBuilder text = new StringBuilder(160);
+        appendTo(text, entry);
+        return text.substring(0, text.length() - System.lineSeparator().length());
+    }
+
+    /** Appends what {@link #format} gives, each line ended by the line separator. */
+    void appendTo(StringBuilder out, LogEntry entry) {
         Bundle bundle = entry.getBundle();
-        String message = entry.getMessage();
+        String message = String.valueOf(entry.getMessage());
         String prefix = line(entry.getTime(), entry.getLogLevel(), name, bundle == null ? null : bundle.getSymbolicName(),
                 entry.getLoggerName(), "");
-        if (message == null || message.indexOf('\n') < 0) {
-            return prefix + message;
-        }
-        String[] parts = message.split("\n", -1);
-        int count = parts[parts.length - 1].isEmpty() ? parts.length - 1 : parts.length;
-        StringBuilder lines = new StringBuilder(message.length() + count * (prefix.length() + 2));
-        for (int i = 0; i < count; i++) {
-            if (i > 0) {
-                lines.append(System.lineSeparator());
+        String separator = System.lineSeparator();
+        int start = 0;
+        do {
+            int end = message.indexOf('\n', start);
+            if (end < 0) {
+                end = message.length();
             }
-            lines.append(prefix).append(parts[i]);
-        }
-        return lines.toString();
+            out.append(prefix).append(message, start, end).append(separator);
+            start = end + 1;
+        } while (start < message.length());
     }
 
     /** A console line, for entries and for what the console says itself. */
