@@ -18,7 +18,7 @@ import dev.usher.config.Adjustments;
  * or while it has buffered more than {@link Connection#WAITING_REQUEST_BYTES} of a request not
  * complete yet: {@code connection_limit} bounds these, which hold threads and buffers. Every
  * other connection is <em>waiting</em> for a request (just accepted, idle between requests, or
- * receiving a small one): it costs a socket and a few hundred bytes, and
+ * receiving a small one): it costs a socket and about 2 KB of heap, and
  * {@code waiting_connection_limit} bounds these.
  *
  * <p>So that slow or idle clients cannot keep the next client out:
