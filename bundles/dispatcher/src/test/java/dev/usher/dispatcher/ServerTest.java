@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.usher.api.HttpApplication;
 import dev.usher.config.Adjustments;
@@ -63,7 +64,14 @@ class ServerTest {
                 .map(e -> new MountPoint(Mounts.normalise(e.getKey()), e.getValue(), 0, 1, Set.of(), inline(), streamingPrefixes.contains(e.getKey())))
                 .toList();
         mounts = new Mounts(points);
-        server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger, log.logger);
+        // the server spills where temporaryFiles() counts, apart from other processes' files
+        String previous = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", spillDirectory.toString());
+        try {
+            server = new Server("test", Adjustments.parse(all), () -> mounts, log.logger, log.logger);
+        } finally {
+            System.setProperty("java.io.tmpdir", previous);
+        }
         server.start();
         return (InetSocketAddress) server.addresses().get(0);
     }
@@ -924,8 +932,12 @@ class ServerTest {
         assertFalse(log.lines.stream().anyMatch(l -> l.startsWith("ERROR")), log.lines.toString());
     }
 
+    /** Where the servers of this class keep request bodies and responses past their thresholds. */
+    @TempDir
+    static Path spillDirectory;
+
     private static long temporaryFiles() {
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+        try (var files = Files.list(spillDirectory)) {
             return files.filter(f -> f.getFileName().toString().startsWith("usher-")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
