@@ -2,9 +2,11 @@ package dev.usher.runtime.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Map;
+
+import org.osgi.framework.BundleException;
+import org.osgi.framework.launch.Framework;
 
 import dev.usher.runtime.options.CommandLine;
 import dev.usher.runtime.options.ConfigCheck;
@@ -23,8 +25,9 @@ import dev.usher.runtime.options.UsageException;
  * and {@code --check-config}, checks what must hold before anything starts (the settings,
  * {@code -u}/{@code -g}, the pid file), detaches with {@code -D} ({@link Daemon}), and then sets
  * the options as framework properties ({@link Options#toProperties()}), opens the log file,
- * installs the process's signal handlers ({@link ProcessSignals}) and hands over to bnd's launcher
- * ({@code aQute.launcher.pre.EmbeddedLauncher}), which starts Felix with the bundles. Inside the
+ * installs the process's signal handlers ({@link ProcessSignals}) and starts Felix with the bundles
+ * the jar embeds ({@link FrameworkLauncher}); once Usher serves, it registers the process's MBean
+ * ({@link UsherProcess}) and waits for the framework to stop. Inside the
  * framework the control bundle turns the options into Config Admin configuration.
  *
  * <p>Exit status: 0 after a graceful stop, 1 when the settings, the pid file, the user or group
@@ -33,22 +36,17 @@ import dev.usher.runtime.options.UsageException;
  */
 public final class Main {
 
-    /** The launcher bnd's export puts into the jar. */
-    static final String BND_LAUNCHER = "aQute.launcher.pre.EmbeddedLauncher";
-
     private Main() {
     }
 
     public static void main(String[] args) {
         int status = run(args);
-        if (status >= 0) {
-            System.out.flush();
-            System.err.flush();
-            System.exit(status);
-        }
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
     }
 
-    /** Runs the command line; returns the exit status, or -1 when the framework ran and the launcher exits itself. */
+    /** Runs the command line; returns the exit status. */
     static int run(String[] args) {
         Options options;
         try {
@@ -103,6 +101,16 @@ public final class Main {
     }
 
     private static int launch(Options options, Path statusFile) {
+        ClassLoader jar = Main.class.getClassLoader();
+        LaunchProperties launch;
+        try {
+            launch = LaunchProperties.load(jar);
+        } catch (IOException e) {
+            return fail(statusFile, "cannot read " + LaunchProperties.RESOURCE + ": " + e.getMessage());
+        }
+        if (launch == null) {
+            return fail(statusFile, "no " + LaunchProperties.RESOURCE + " in the class path: run the exported usher.jar");
+        }
         options.toProperties().forEach(System::setProperty);
         ConsoleLine.name(options.name());
         LogFile logFile = null;
@@ -114,19 +122,32 @@ public final class Main {
             }
         }
         ProcessSignals.install(options.pidFile(), logFile);
-        UsherProcess.register(options);
         if (options.name() != null) {
             Thread.currentThread().setName(options.name() + "-main");
         }
+        Framework framework;
         try {
-            Class.forName(BND_LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
-            return -1;
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            cause.printStackTrace();
-            return fail(statusFile, "the framework did not start: " + cause);
-        } catch (ReflectiveOperationException e) {
-            return fail(statusFile, "no launcher " + BND_LAUNCHER + " in the class path: run the exported usher.jar");
+            Path storage = FrameworkStorage.create();
+            try {
+                framework = FrameworkLauncher.create(launch, storage, jar);
+            } catch (BundleException | RuntimeException e) {
+                FrameworkStorage.delete(storage);
+                throw e;
+            }
+            FrameworkStorage.deleteAtExit(storage, framework);
+            FrameworkLauncher.start(framework, launch, jar);
+        } catch (BundleException | IOException | RuntimeException e) {
+            e.printStackTrace();
+            return fail(statusFile, "the framework did not start: " + e);
+        }
+        // Once Usher serves: the platform MBean server costs a cold JVM about a quarter of a
+        // second, which no request needs.
+        UsherProcess.register(options);
+        try {
+            return FrameworkLauncher.awaitStop(framework, launch.timeoutMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
     }
 
