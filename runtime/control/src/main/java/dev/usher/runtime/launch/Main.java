@@ -40,6 +40,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Warmup.start();
         int status = run(args);
         System.out.flush();
         System.err.flush();
@@ -101,6 +102,9 @@ public final class Main {
     }
 
     private static int launch(Options options, Path statusFile) {
+        // First: the options are framework properties, and system properties override
+        // launcher.properties (e.g. felix.fileinstall.dir from SETTINGS_PATH).
+        options.toProperties().forEach(System::setProperty);
         ClassLoader jar = Main.class.getClassLoader();
         LaunchProperties launch;
         try {
@@ -111,7 +115,6 @@ public final class Main {
         if (launch == null) {
             return fail(statusFile, "no " + LaunchProperties.RESOURCE + " in the class path: run the exported usher.jar");
         }
-        options.toProperties().forEach(System::setProperty);
         ConsoleLine.name(options.name());
         LogFile logFile = null;
         if (options.logFile() != null && !options.logFile().equals("-")) {
