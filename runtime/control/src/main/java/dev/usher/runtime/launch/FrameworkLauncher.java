@@ -18,6 +18,7 @@ import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Starts Felix with the bundles {@code usher.jar} embeds, as bnd's export describes them
@@ -85,6 +86,10 @@ final class FrameworkLauncher {
                 bundle.start(Bundle.START_ACTIVATION_POLICY); // persistent: starts when its level is reached
             }
         }
+        // Resolved all at once (one resolver run rather than one per start level), so that their
+        // classes can be loaded ahead of the start-level thread.
+        framework.adapt(FrameworkWiring.class).resolveBundles(bundles);
+        BundlePreloader.start(bundles);
         framework.start();
     }
 

@@ -8,6 +8,10 @@ import java.net.URL;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,6 +35,8 @@ import org.xml.sax.helpers.DefaultHandler;
  * <ul>
  * <li>the framework's own classes (Felix's, in {@code usher.jar}), loaded but not initialised,
  * which the main thread needs right after the command line;
+ * <li>{@code SecureRandom}, which Config Admin seeds as it starts (10-20 ms);
+ * <li>a {@code WatchService}, which FileInstall watches {@code etc/} and {@code deploy/} with;
  * <li>the XML parser, with which SCR reads every bundle's component descriptions (50-120 ms);
  * <li>{@code java.time} formatting in the local time zone, which every console line uses (about 20 ms);
  * <li>NIO's selector and server socket channel, which the dispatcher listens with (about 20 ms).
@@ -62,6 +68,8 @@ final class Warmup implements Runnable {
     public void run() {
         try {
             framework();
+            random();
+            watch();
             xml();
             time();
             nio();
@@ -96,6 +104,20 @@ final class Warmup implements Runnable {
             Class.forName(className, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
             // a class of an optional feature: loaded, if ever, where it is used
+        }
+    }
+
+    /** As Config Admin makes its random numbers. */
+    private static void random() {
+        new SecureRandom().nextInt();
+    }
+
+    /** As FileInstall watches a directory (here the temporary directory, for an instant). */
+    private static void watch() throws IOException {
+        Path directory = Path.of(System.getProperty("java.io.tmpdir"));
+        try (WatchService watcher = directory.getFileSystem().newWatchService()) {
+            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE).cancel();
+            watcher.poll();
         }
     }
 
