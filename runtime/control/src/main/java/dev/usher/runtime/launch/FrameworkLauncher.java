@@ -35,7 +35,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * level (bundles installed later, from {@code deploy/}, get {@link LaunchProperties#defaultStartLevel()}),
  * and marked started; {@link Framework#start()} then rises through the start levels, starting each
  * level's bundles in turn, and returns when the beginning start level is reached, that is when
- * Usher serves.
+ * Usher serves. {@link PreparedFramework} does all but that start while the main thread checks
+ * the settings.
  */
 final class FrameworkLauncher {
 
@@ -61,8 +62,11 @@ final class FrameworkLauncher {
         return factory.newFramework(config);
     }
 
-    /** Installs the bundles and starts the framework; returns once all start levels are up. */
-    static void start(Framework framework, LaunchProperties launch, ClassLoader jar) throws BundleException, IOException {
+    /**
+     * Initialises the framework and installs the bundles, marked to start at their start levels,
+     * and resolves them; {@link Framework#start()} then starts them.
+     */
+    static void install(Framework framework, LaunchProperties launch, ClassLoader jar) throws BundleException, IOException {
         framework.init();
         framework.adapt(FrameworkStartLevel.class).setInitialBundleStartLevel(launch.defaultStartLevel());
         Map<String, Integer> levels = launch.startLevels();
@@ -90,7 +94,6 @@ final class FrameworkLauncher {
         // classes can be loaded ahead of the start-level thread.
         framework.adapt(FrameworkWiring.class).resolveBundles(bundles);
         BundlePreloader.start(bundles);
-        framework.start();
     }
 
     /**

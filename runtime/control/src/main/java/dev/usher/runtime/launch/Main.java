@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.osgi.framework.BundleException;
-import org.osgi.framework.launch.Framework;
 
 import dev.usher.runtime.options.CommandLine;
 import dev.usher.runtime.options.ConfigCheck;
@@ -23,12 +22,18 @@ import dev.usher.runtime.options.UsageException;
  *
  * <p>It parses the command line ({@link CommandLine}), answers {@code --help}, {@code --version}
  * and {@code --check-config}, checks what must hold before anything starts (the settings,
- * {@code -u}/{@code -g}, the pid file), detaches with {@code -D} ({@link Daemon}), and then sets
- * the options as framework properties ({@link Options#toProperties()}), opens the log file,
+ * {@code -u}/{@code -g}, the pid file), detaches with {@code -D} ({@link Daemon}), and otherwise
+ * sets the options as framework properties ({@link Options#toProperties()}), opens the log file,
  * installs the process's signal handlers ({@link ProcessSignals}) and starts Felix with the bundles
  * the jar embeds ({@link FrameworkLauncher}); once Usher serves, it registers the process's MBean
- * ({@link UsherProcess}) and waits for the framework to stop. Inside the
- * framework the control bundle turns the options into Config Admin configuration.
+ * ({@link UsherProcess}) and waits for the framework to stop. Inside the framework the control
+ * bundle turns the options into Config Admin configuration.
+ *
+ * <p>A cold start is mostly class loading and first runs of code, so what does not depend on each
+ * other runs side by side: the framework is built ({@link PreparedFramework}) while the settings
+ * are checked, the JDK's XML parser and the like are set up on a thread of their own
+ * ({@link Warmup}), and the bundles' classes are loaded ahead of the start-level thread
+ * ({@link BundlePreloader}). None of it starts a bundle before the checks passed.
  *
  * <p>Exit status: 0 after a graceful stop, 1 when the settings, the pid file, the user or group
  * or the start fail, 2 for a command line it cannot use (one line on standard error naming the
@@ -65,6 +70,33 @@ public final class Main {
             return 0;
         }
         Path statusFile = daemonStatusFile();
+        boolean detach = options.daemon() && statusFile == null;
+        PreparedFramework framework = null;
+        if (!options.checkConfig() && !detach) {
+            // This process runs the framework: it is built meanwhile. The options are framework
+            // properties, which override launcher.properties (felix.fileinstall.dir from SETTINGS_PATH).
+            options.toProperties().forEach(System::setProperty);
+            framework = PreparedFramework.start(Main.class.getClassLoader());
+        }
+        int status = check(options, statusFile);
+        if (status >= 0) {
+            if (framework != null) {
+                framework.discard();
+            }
+            return status;
+        }
+        if (detach) {
+            return Daemon.detach(options, args);
+        }
+        return launch(options, statusFile, framework);
+    }
+
+    /**
+     * What must hold before anything starts: the settings (etc/, the settings file, the options),
+     * the user and group, the pid file. Returns -1 when all hold, else the exit status (with
+     * {@code --check-config}: its report's).
+     */
+    private static int check(Options options, Path statusFile) {
         SettingsFile settings = SettingsFile.EMPTY;
         ConfigCheck.Report report;
         try {
@@ -92,35 +124,17 @@ public final class Main {
         if (refusal == null && options.pidFile() != null) {
             refusal = PidFile.refusal(options.pidFile());
         }
-        if (refusal != null) {
-            return fail(statusFile, refusal);
-        }
-        if (options.daemon() && statusFile == null) {
-            return Daemon.detach(options, args);
-        }
-        return launch(options, statusFile);
+        return refusal == null ? -1 : fail(statusFile, refusal);
     }
 
-    private static int launch(Options options, Path statusFile) {
-        // First: the options are framework properties, and system properties override
-        // launcher.properties (e.g. felix.fileinstall.dir from SETTINGS_PATH).
-        options.toProperties().forEach(System::setProperty);
-        ClassLoader jar = Main.class.getClassLoader();
-        LaunchProperties launch;
-        try {
-            launch = LaunchProperties.load(jar);
-        } catch (IOException e) {
-            return fail(statusFile, "cannot read " + LaunchProperties.RESOURCE + ": " + e.getMessage());
-        }
-        if (launch == null) {
-            return fail(statusFile, "no " + LaunchProperties.RESOURCE + " in the class path: run the exported usher.jar");
-        }
+    private static int launch(Options options, Path statusFile, PreparedFramework prepared) {
         ConsoleLine.name(options.name());
         LogFile logFile = null;
         if (options.logFile() != null && !options.logFile().equals("-")) {
             try {
                 logFile = LogFile.open(Path.of(options.logFile()), options.umask());
             } catch (IOException e) {
+                prepared.discard();
                 return fail(statusFile, "option --log-file: cannot open " + options.logFile() + ": " + e.getMessage());
             }
         }
@@ -128,26 +142,22 @@ public final class Main {
         if (options.name() != null) {
             Thread.currentThread().setName(options.name() + "-main");
         }
-        Framework framework;
+        PreparedFramework.Prepared framework;
         try {
-            Path storage = FrameworkStorage.create();
-            try {
-                framework = FrameworkLauncher.create(launch, storage, jar);
-            } catch (BundleException | RuntimeException e) {
-                FrameworkStorage.delete(storage);
-                throw e;
-            }
-            FrameworkStorage.deleteAtExit(storage, framework);
-            FrameworkLauncher.start(framework, launch, jar);
+            framework = prepared.await();
+            framework.framework().start(); // returns once every start level is up: Usher serves
         } catch (BundleException | IOException | RuntimeException e) {
             e.printStackTrace();
             return fail(statusFile, "the framework did not start: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
-        // Once Usher serves: the platform MBean server costs a cold JVM about a quarter of a
-        // second, which no request needs.
+        // Now: the platform MBean server costs a cold JVM about a quarter of a second, which no
+        // request needs.
         UsherProcess.register(options);
         try {
-            return FrameworkLauncher.awaitStop(framework, launch.timeoutMillis());
+            return FrameworkLauncher.awaitStop(framework.framework(), framework.launch().timeoutMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

@@ -1,10 +1,7 @@
 package dev.usher.runtime.launch;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +12,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Enumeration;
 import java.util.Locale;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
@@ -30,11 +24,12 @@ import org.xml.sax.helpers.DefaultHandler;
  * Sets up, on a thread of its own, the JDK subsystems that every start needs later on its way to
  * serving, so that their one-time cost in a cold JVM (loading a few hundred JDK classes the JDK's
  * CDS archive does not hold, and initialising them) is paid on the second core while the main
- * thread parses the command line and builds the framework, rather than on the critical path:
+ * thread checks the settings and another builds the framework ({@link PreparedFramework}), rather
+ * than on the critical path:
  *
  * <ul>
- * <li>the framework's own classes (Felix's, in {@code usher.jar}), loaded but not initialised,
- * which the main thread needs right after the command line;
+ * <li>{@code java.lang.SecurityManager}, whose class initialisation walks every module's packages
+ * (the framework's bundle class refers to it, so the framework's construction waits for it);
  * <li>{@code SecureRandom}, which Config Admin seeds as it starts (10-20 ms);
  * <li>a {@code WatchService}, which FileInstall watches {@code etc/} and {@code deploy/} with;
  * <li>the XML parser, with which SCR reads every bundle's component descriptions (50-120 ms);
@@ -46,9 +41,6 @@ import org.xml.sax.helpers.DefaultHandler;
  * and on the thread waiting for them. A failure here is ignored; the real use reports its own.
  */
 final class Warmup implements Runnable {
-
-    /** Where Felix's classes are in {@code usher.jar}. */
-    private static final String FRAMEWORK_CLASSES = "org/apache/felix/";
 
     private static final byte[] COMPONENT = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
             + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"warmup\">"
@@ -67,44 +59,20 @@ final class Warmup implements Runnable {
     @Override
     public void run() {
         try {
-            framework();
+            securityManager();
             random();
             watch();
             xml();
             time();
             nio();
-        } catch (IOException | ParserConfigurationException | SAXException | RuntimeException | LinkageError e) {
+        } catch (IOException | ReflectiveOperationException | ParserConfigurationException | SAXException
+                | RuntimeException | LinkageError e) {
             // only a head start: whatever failed here is done again, and reported, where it is used
         }
     }
 
-    /**
-     * Loads every class of the framework in {@code usher.jar} without initialising it (so no
-     * static initialiser runs out of its order). The main thread, asking for one of them
-     * meanwhile, waits for that one class, not for this loop.
-     */
-    private static void framework() throws IOException {
-        ClassLoader loader = Warmup.class.getClassLoader();
-        URL location = Warmup.class.getProtectionDomain().getCodeSource().getLocation();
-        if (!"file".equals(location.getProtocol()) || !location.getPath().endsWith(".jar")) {
-            return; // not run from the jar (a test's class path)
-        }
-        try (JarFile jar = new JarFile(new File(URI.create(location.toString())))) {
-            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-                String name = entries.nextElement().getName();
-                if (name.startsWith(FRAMEWORK_CLASSES) && name.endsWith(".class")) {
-                    load(name.substring(0, name.length() - ".class".length()).replace('/', '.'), loader);
-                }
-            }
-        }
-    }
-
-    private static void load(String className, ClassLoader loader) {
-        try {
-            Class.forName(className, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            // a class of an optional feature: loaded, if ever, where it is used
-        }
+    private static void securityManager() throws ClassNotFoundException {
+        Class.forName("java.lang.SecurityManager", true, null);
     }
 
     /** As Config Admin makes its random numbers. */
