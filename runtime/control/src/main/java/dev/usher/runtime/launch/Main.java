@@ -30,10 +30,10 @@ import dev.usher.runtime.options.UsageException;
  * bundle turns the options into Config Admin configuration.
  *
  * <p>A cold start is mostly class loading and first runs of code, so what does not depend on each
- * other runs side by side: the framework is built ({@link PreparedFramework}) while the settings
- * are checked, the JDK's XML parser and the like are set up on a thread of their own
- * ({@link Warmup}), and the bundles' classes are loaded ahead of the start-level thread
- * ({@link BundlePreloader}). None of it starts a bundle before the checks passed.
+ * other runs side by side: the framework is built ({@link PreparedFramework}) while the main
+ * thread checks the settings and then sets up the JDK's XML parser and the like ({@link Warmup}),
+ * and the bundles' classes are loaded ahead of the start-level thread ({@link BundlePreloader}).
+ * None of it starts a bundle before the checks passed.
  *
  * <p>Exit status: 0 after a graceful stop, 1 when the settings, the pid file, the user or group
  * or the start fail, 2 for a command line it cannot use (one line on standard error naming the
@@ -45,7 +45,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Warmup.start();
         int status = run(args);
         System.out.flush();
         System.err.flush();
@@ -142,6 +141,7 @@ public final class Main {
         if (options.name() != null) {
             Thread.currentThread().setName(options.name() + "-main");
         }
+        Warmup.run();
         PreparedFramework.Prepared framework;
         try {
             framework = prepared.await();

@@ -21,15 +21,13 @@ import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
- * Sets up, on a thread of its own, the JDK subsystems that every start needs later on its way to
- * serving, so that their one-time cost in a cold JVM (loading a few hundred JDK classes the JDK's
- * CDS archive does not hold, and initialising them) is paid on the second core while the main
- * thread checks the settings and another builds the framework ({@link PreparedFramework}), rather
- * than on the critical path:
+ * Sets up the JDK subsystems that every start needs later on its way to serving, on the main
+ * thread while it would otherwise wait for the framework to be built ({@link PreparedFramework}),
+ * so that their one-time cost in a cold JVM (loading a few hundred JDK classes the JDK's CDS
+ * archive does not hold, and initialising them) is not paid on the start-level thread, where each
+ * would hold up the start:
  *
  * <ul>
- * <li>{@code java.lang.SecurityManager}, whose class initialisation walks every module's packages
- * (the framework's bundle class refers to it, so the framework's construction waits for it);
  * <li>{@code SecureRandom}, which Config Admin seeds as it starts (10-20 ms);
  * <li>a {@code WatchService}, which FileInstall watches {@code etc/} and {@code deploy/} with;
  * <li>the XML parser, with which SCR reads every bundle's component descriptions (50-120 ms);
@@ -37,10 +35,14 @@ import org.xml.sax.helpers.DefaultHandler;
  * <li>NIO's selector and server socket channel, which the dispatcher listens with (about 20 ms).
  * </ul>
  *
- * Nothing here changes what the runtime does: the same classes would be set up anyway, only later
- * and on the thread waiting for them. A failure here is ignored; the real use reports its own.
+ * Not on a thread of its own from the start: on two cores, a third busy thread (beside the main
+ * thread checking the settings, the framework's and the JIT compiler's) slowed the framework's
+ * construction, the critical path, by about as much as it saved later.
+ *
+ * <p>Nothing here changes what the runtime does: the same classes would be set up anyway, only
+ * later and on a thread waiting for them. A failure here is ignored; the real use reports its own.
  */
-final class Warmup implements Runnable {
+final class Warmup {
 
     private static final byte[] COMPONENT = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
             + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"warmup\">"
@@ -49,30 +51,17 @@ final class Warmup implements Runnable {
     private Warmup() {
     }
 
-    /** Starts the warm-up on a daemon thread. */
-    static void start() {
-        Thread thread = new Thread(new Warmup(), "usher-warmup");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void run() {
+    /** Sets them up; returns when done. */
+    static void run() {
         try {
-            securityManager();
             random();
             watch();
             xml();
             time();
             nio();
-        } catch (IOException | ReflectiveOperationException | ParserConfigurationException | SAXException
-                | RuntimeException | LinkageError e) {
+        } catch (IOException | ParserConfigurationException | SAXException | RuntimeException | LinkageError e) {
             // only a head start: whatever failed here is done again, and reported, where it is used
         }
-    }
-
-    private static void securityManager() throws ClassNotFoundException {
-        Class.forName("java.lang.SecurityManager", true, null);
     }
 
     /** As Config Admin makes its random numbers. */
