@@ -29,7 +29,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * the framework's and the launcher's jars out of {@code usher.jar} into temporary files (Felix's
  * classes are in the jar's root instead, on the class path), a {@code SecureRandom} for their
  * names, a security policy and Permission Admin set-up, the launcher's own property parsing, and
- * a refresh and a resolve before the framework starts (Felix resolves what a start needs anyway).
+ * a refresh of the freshly installed bundles.
  *
  * <p>Every bundle is installed from the jar into a fresh framework storage, given its start
  * level (bundles installed later, from {@code deploy/}, get {@link LaunchProperties#defaultStartLevel()}),
