@@ -51,15 +51,23 @@ final class Warmup {
     private Warmup() {
     }
 
-    /** Sets them up; returns when done. */
+    /** Sets them up, in the order the start levels need them; returns when done. */
     static void run() {
+        attempt(Warmup::random);
+        attempt(Warmup::watch);
+        attempt(Warmup::xml);
+        attempt(Warmup::time);
+        attempt(Warmup::nio);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void attempt(Step step) {
         try {
-            random();
-            watch();
-            xml();
-            time();
-            nio();
-        } catch (IOException | ParserConfigurationException | SAXException | RuntimeException | LinkageError e) {
+            step.run();
+        } catch (Exception | LinkageError e) {
             // only a head start: whatever failed here is done again, and reported, where it is used
         }
     }
