@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -18,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Usher's own launcher (dev.usher.runtime.launch.FrameworkLauncher, which starts Felix with what
  * bnd's export wrote into usher.jar): the framework properties layered as before (options over
  * launcher.properties), bundles from {@code deploy/} installed and started at the default start
- * level, a framework storage of its own in {@code java.io.tmpdir} that is gone after the exit, and
- * every start a first start: nothing an earlier run in the same directory configured or deployed
- * comes back.
+ * level, a framework storage of its own in {@code java.io.tmpdir} that is gone after the exit
+ * (and those killed processes left are deleted, not those of running ones), and every start a
+ * first start: nothing an earlier run in the same directory configured or deployed comes back.
  */
 class LauncherIT {
 
@@ -35,16 +41,25 @@ class LauncherIT {
         int port = UsherRun.freePort();
         etc(settings, "dev.usher.server.cfg", "listen=127.0.0.1:" + port);
         deploySlowApplication(settings);
-        try (UsherRun usher = UsherRun.start(workingDirectory, List.of("-Djava.io.tmpdir=" + tmp),
-                settings.toString())) {
+        // what earlier processes left: one killed long ago, one running (its lock held), one just starting
+        Path abandoned = storage(tmp, "usher-4194305-abc", Instant.now().minus(Duration.ofMinutes(5)));
+        Path running = storage(tmp, "usher-4194306-abd", Instant.now().minus(Duration.ofMinutes(5)));
+        Path starting = storage(tmp, "usher-4194307-abe", Instant.now());
+        try (FileChannel lock = FileChannel.open(running.resolve("cache.lock"), StandardOpenOption.WRITE);
+                FileLock held = lock.lock();
+                UsherRun usher = UsherRun.start(workingDirectory, List.of("-Djava.io.tmpdir=" + tmp),
+                        settings.toString())) {
             usher.awaitServing();
             awaitSlowApplication(usher, port);
-            assertEquals(1, storages(tmp).size(), () -> "one framework storage while it runs: " + storages(tmp));
+            usher.poll("the abandoned storage deleted", UsherRun.STARTUP, () -> !Files.exists(abandoned));
+            assertEquals(3, storages(tmp).size(), () -> "its own, the running one's, the starting one's: "
+                    + storages(tmp));
 
             usher.signal("TERM");
             assertEquals(0, usher.awaitExit(UsherRun.SHUTDOWN), usher.console()::text);
         }
-        assertEquals(List.of(), storages(tmp), "the framework storage is deleted at exit");
+        assertEquals(List.of(running, starting), storages(tmp).stream().sorted().toList(),
+                "its own framework storage is deleted at exit, the others' are left");
     }
 
     @Test
@@ -107,6 +122,14 @@ class LauncherIT {
                 return false;
             }
         });
+    }
+
+    /** A framework storage as Felix leaves one (a cache.lock, a bundle directory), last changed {@code at}. */
+    private static Path storage(Path tmp, String name, Instant at) throws IOException {
+        Path storage = Files.createDirectories(tmp.resolve(name).resolve("bundle0")).getParent();
+        Files.createFile(storage.resolve("cache.lock"));
+        Files.setLastModifiedTime(storage, FileTime.from(at));
+        return storage;
     }
 
     /** The framework storages (usher-PID-...) in {@code tmp}. */

@@ -154,8 +154,9 @@ public final class Main {
             return 1;
         }
         // Now: the platform MBean server costs a cold JVM about a quarter of a second, which no
-        // request needs.
+        // request needs; and the housekeeping.
         UsherProcess.register(options);
+        AbandonedStorage.sweep(framework.storage());
         try {
             return FrameworkLauncher.awaitStop(framework.framework(), framework.launch().timeoutMillis());
         } catch (InterruptedException e) {

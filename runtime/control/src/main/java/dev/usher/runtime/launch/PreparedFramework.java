@@ -18,7 +18,7 @@ import org.osgi.framework.launch.Framework;
 final class PreparedFramework {
 
     /** What the preparation made. */
-    record Prepared(Framework framework, LaunchProperties launch) {
+    record Prepared(Framework framework, LaunchProperties launch, Path storage) {
     }
 
     private final FutureTask<Prepared> task;
@@ -54,7 +54,7 @@ final class PreparedFramework {
         }
         FrameworkStorage.deleteAtExit(storage, framework);
         FrameworkLauncher.install(framework, launch, jar);
-        return new Prepared(framework, launch);
+        return new Prepared(framework, launch, storage);
     }
 
     /** Waits for the framework; throws what the preparation threw. */
