@@ -44,9 +44,15 @@ final class UsherRun implements AutoCloseable {
 
     /** {@code java -Dlaunch.timeout=... -jar usher.jar ARGS}, as a command line. */
     static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    /** {@code java -Dlaunch.timeout=... JVM_OPTIONS -jar usher.jar ARGS}, as a command line. */
+    static List<String> command(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(java(),
                 "-Xmx256m",
                 "-Dlaunch.timeout=300000")); // a safety net: the launcher exits by itself after 5 min
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
@@ -65,8 +71,13 @@ final class UsherRun implements AutoCloseable {
 
     /** Starts {@code java -jar usher.jar ARGS} in {@code directory}. */
     static UsherRun start(Path directory, String... args) throws IOException {
-        Process process = new ProcessBuilder(command(args)).directory(directory.toFile()).redirectErrorStream(true)
-                .start();
+        return start(directory, List.of(), args);
+    }
+
+    /** Starts {@code java JVM_OPTIONS -jar usher.jar ARGS} in {@code directory}. */
+    static UsherRun start(Path directory, List<String> jvmOptions, String... args) throws IOException {
+        Process process = new ProcessBuilder(command(jvmOptions, args)).directory(directory.toFile())
+                .redirectErrorStream(true).start();
         return new UsherRun(process, String.join(" ", args));
     }
 

@@ -2,9 +2,10 @@ package dev.usher.runtime.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Map;
+
+import org.osgi.framework.BundleException;
 
 import dev.usher.runtime.options.CommandLine;
 import dev.usher.runtime.options.ConfigCheck;
@@ -21,11 +22,18 @@ import dev.usher.runtime.options.UsageException;
  *
  * <p>It parses the command line ({@link CommandLine}), answers {@code --help}, {@code --version}
  * and {@code --check-config}, checks what must hold before anything starts (the settings,
- * {@code -u}/{@code -g}, the pid file), detaches with {@code -D} ({@link Daemon}), and then sets
- * the options as framework properties ({@link Options#toProperties()}), opens the log file,
- * installs the process's signal handlers ({@link ProcessSignals}) and hands over to bnd's launcher
- * ({@code aQute.launcher.pre.EmbeddedLauncher}), which starts Felix with the bundles. Inside the
- * framework the control bundle turns the options into Config Admin configuration.
+ * {@code -u}/{@code -g}, the pid file), detaches with {@code -D} ({@link Daemon}), and otherwise
+ * sets the options as framework properties ({@link Options#toProperties()}), opens the log file,
+ * installs the process's signal handlers ({@link ProcessSignals}) and starts Felix with the bundles
+ * the jar embeds ({@link FrameworkLauncher}); once Usher serves, it registers the process's MBean
+ * ({@link UsherProcess}) and waits for the framework to stop. Inside the framework the control
+ * bundle turns the options into Config Admin configuration.
+ *
+ * <p>A cold start is mostly class loading and first runs of code, so what does not depend on each
+ * other runs side by side: the framework is built ({@link PreparedFramework}) while the main
+ * thread checks the settings and then sets up the JDK's XML parser and the like ({@link Warmup}),
+ * and the bundles' classes are loaded ahead of the start-level thread ({@link BundlePreloader}).
+ * None of it starts a bundle before the checks passed.
  *
  * <p>Exit status: 0 after a graceful stop, 1 when the settings, the pid file, the user or group
  * or the start fail, 2 for a command line it cannot use (one line on standard error naming the
@@ -33,22 +41,17 @@ import dev.usher.runtime.options.UsageException;
  */
 public final class Main {
 
-    /** The launcher bnd's export puts into the jar. */
-    static final String BND_LAUNCHER = "aQute.launcher.pre.EmbeddedLauncher";
-
     private Main() {
     }
 
     public static void main(String[] args) {
         int status = run(args);
-        if (status >= 0) {
-            System.out.flush();
-            System.err.flush();
-            System.exit(status);
-        }
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
     }
 
-    /** Runs the command line; returns the exit status, or -1 when the framework ran and the launcher exits itself. */
+    /** Runs the command line; returns the exit status. */
     static int run(String[] args) {
         Options options;
         try {
@@ -66,6 +69,33 @@ public final class Main {
             return 0;
         }
         Path statusFile = daemonStatusFile();
+        boolean detach = options.daemon() && statusFile == null;
+        PreparedFramework framework = null;
+        if (!options.checkConfig() && !detach) {
+            // This process runs the framework: it is built meanwhile. The options are framework
+            // properties, which override launcher.properties (felix.fileinstall.dir from SETTINGS_PATH).
+            options.toProperties().forEach(System::setProperty);
+            framework = PreparedFramework.start(Main.class.getClassLoader());
+        }
+        int status = check(options, statusFile);
+        if (status >= 0) {
+            if (framework != null) {
+                framework.discard();
+            }
+            return status;
+        }
+        if (detach) {
+            return Daemon.detach(options, args);
+        }
+        return launch(options, statusFile, framework);
+    }
+
+    /**
+     * What must hold before anything starts: the settings (etc/, the settings file, the options),
+     * the user and group, the pid file. Returns -1 when all hold, else the exit status (with
+     * {@code --check-config}: its report's).
+     */
+    private static int check(Options options, Path statusFile) {
         SettingsFile settings = SettingsFile.EMPTY;
         ConfigCheck.Report report;
         try {
@@ -93,40 +123,45 @@ public final class Main {
         if (refusal == null && options.pidFile() != null) {
             refusal = PidFile.refusal(options.pidFile());
         }
-        if (refusal != null) {
-            return fail(statusFile, refusal);
-        }
-        if (options.daemon() && statusFile == null) {
-            return Daemon.detach(options, args);
-        }
-        return launch(options, statusFile);
+        return refusal == null ? -1 : fail(statusFile, refusal);
     }
 
-    private static int launch(Options options, Path statusFile) {
-        options.toProperties().forEach(System::setProperty);
+    private static int launch(Options options, Path statusFile, PreparedFramework prepared) {
         ConsoleLine.name(options.name());
         LogFile logFile = null;
         if (options.logFile() != null && !options.logFile().equals("-")) {
             try {
                 logFile = LogFile.open(Path.of(options.logFile()), options.umask());
             } catch (IOException e) {
+                prepared.discard();
                 return fail(statusFile, "option --log-file: cannot open " + options.logFile() + ": " + e.getMessage());
             }
         }
         ProcessSignals.install(options.pidFile(), logFile);
-        UsherProcess.register(options);
         if (options.name() != null) {
             Thread.currentThread().setName(options.name() + "-main");
         }
+        Warmup.run();
+        PreparedFramework.Prepared framework;
         try {
-            Class.forName(BND_LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
-            return -1;
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            cause.printStackTrace();
-            return fail(statusFile, "the framework did not start: " + cause);
-        } catch (ReflectiveOperationException e) {
-            return fail(statusFile, "no launcher " + BND_LAUNCHER + " in the class path: run the exported usher.jar");
+            framework = prepared.await();
+            framework.framework().start(); // returns once every start level is up: Usher serves
+        } catch (BundleException | IOException | RuntimeException e) {
+            e.printStackTrace();
+            return fail(statusFile, "the framework did not start: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        // Now: the platform MBean server costs a cold JVM about a quarter of a second, which no
+        // request needs; and the housekeeping.
+        UsherProcess.register(options);
+        AbandonedStorage.sweep(framework.storage());
+        try {
+            return FrameworkLauncher.awaitStop(framework.framework(), framework.launch().timeoutMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
     }
 
