@@ -2,12 +2,13 @@ package dev.usher.runtime.launch;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.List;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * Loads the classes of the resolved bundles, in start-level order, on a thread of its own while the
@@ -20,20 +21,27 @@ import org.osgi.framework.wiring.BundleWiring;
  * policy are left alone, since loading one of their classes would start them. A class that cannot
  * be loaded (it needs an optional package that is absent) is skipped; whoever really needs it gets
  * the error.
+ *
+ * <p>The classes are found with {@link Bundle#getEntryPaths}, which reads the bundle's content
+ * only, not with {@code BundleWiring.listResources}: that holds the wiring's lock while it takes the
+ * revision's, the reverse of what Felix does while it stops a bundle, and a stop during the start
+ * (bad settings, a TERM) then deadlocked the two. And loading ends as soon as the framework stops.
  */
 final class BundlePreloader implements Runnable {
 
+    private final Framework framework;
     private final List<Bundle> bundles;
 
-    private BundlePreloader(List<Bundle> bundles) {
+    private BundlePreloader(Framework framework, List<Bundle> bundles) {
+        this.framework = framework;
         this.bundles = bundles;
     }
 
     /** Starts loading the classes of {@code bundles} (resolved ones; the others are skipped). */
-    static void start(List<Bundle> bundles) {
+    static void start(Framework framework, List<Bundle> bundles) {
         List<Bundle> ordered = new ArrayList<>(bundles);
         ordered.sort(Comparator.comparingInt(BundlePreloader::startLevel)); // stable: install order within a level
-        Thread thread = new Thread(new BundlePreloader(ordered), "usher-preload");
+        Thread thread = new Thread(new BundlePreloader(framework, ordered), "usher-preload");
         thread.setDaemon(true);
         thread.start();
     }
@@ -45,21 +53,36 @@ final class BundlePreloader implements Runnable {
 
     @Override
     public void run() {
-        for (Bundle bundle : bundles) {
-            BundleWiring wiring = bundle.adapt(BundleWiring.class);
-            if (wiring == null || bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY) != null) {
-                continue;
-            }
-            for (String resource : wiring.listResources("/", "*.class",
-                    BundleWiring.LISTRESOURCES_RECURSE | BundleWiring.LISTRESOURCES_LOCAL)) {
-                String name = resource.substring(0, resource.length() - ".class".length()).replace('/', '.');
-                if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
-                    continue;
+        try {
+            for (Bundle bundle : bundles) {
+                if ((bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0
+                        && bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY) == null) {
+                    load(bundle, "/");
                 }
+            }
+        } catch (IllegalStateException stopped) {
+            // the framework stopped meanwhile
+        }
+    }
+
+    /** Loads the classes under {@code directory} of the bundle's content. */
+    private void load(Bundle bundle, String directory) {
+        Enumeration<String> paths = bundle.getEntryPaths(directory);
+        while (paths != null && paths.hasMoreElements()) {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+                throw new IllegalStateException("the framework is stopping");
+            }
+            String path = paths.nextElement();
+            if (path.endsWith("/")) {
+                if (!path.startsWith("META-INF/") && !path.startsWith("OSGI-INF/")) {
+                    load(bundle, path);
+                }
+            } else if (path.endsWith(".class") && !path.endsWith("module-info.class")
+                    && !path.endsWith("package-info.class")) {
                 try {
-                    bundle.loadClass(name);
-                } catch (ClassNotFoundException | LinkageError | IllegalStateException e) {
-                    // optional, or the bundle went away: loaded, if ever, where it is used
+                    bundle.loadClass(path.substring(0, path.length() - ".class".length()).replace('/', '.'));
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // optional: loaded, if ever, where it is used
                 }
             }
         }

@@ -93,7 +93,7 @@ final class FrameworkLauncher {
         // Resolved all at once (one resolver run rather than one per start level), so that their
         // classes can be loaded ahead of the start-level thread.
         framework.adapt(FrameworkWiring.class).resolveBundles(bundles);
-        BundlePreloader.start(bundles);
+        BundlePreloader.start(framework, bundles);
     }
 
     /**
