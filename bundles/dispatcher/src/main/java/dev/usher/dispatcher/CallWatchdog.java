@@ -8,21 +8,21 @@ import org.osgi.service.log.Logger;
 
 /**
  * gunicorn's worker {@code timeout} for application calls: a call running longer is logged
- * with its thread's stack, and its thread is interrupted (an I/O loop's thread is only
- * logged: interrupting it would close its sockets).
+ * with its thread's stack, and its thread is interrupted, unless it runs its I/O loop then
+ * (interrupting that thread would close the loop's sockets): such a call is only logged.
  */
 final class CallWatchdog {
 
     private static final class Call {
         final Object what;
         final long startNanos;
-        final boolean interruptible;
+        final IoLoop loop;
         boolean reported;
 
-        Call(Object what, long startNanos, boolean interruptible) {
+        Call(Object what, long startNanos, IoLoop loop) {
             this.what = what;
             this.startNanos = startNanos;
-            this.interruptible = interruptible;
+            this.loop = loop;
         }
     }
 
@@ -30,13 +30,14 @@ final class CallWatchdog {
 
     /**
      * The current thread starts calling an application for {@code what} (described only if
-     * reported); returns whether the call is watched, to pass to {@link #exit}.
+     * reported), for a connection of {@code loop}; returns whether the call is watched, to pass
+     * to {@link #exit}.
      */
-    boolean enter(Object what, boolean interruptible, int timeoutSeconds) {
+    boolean enter(Object what, IoLoop loop, int timeoutSeconds) {
         if (timeoutSeconds <= 0) {
             return false;
         }
-        running.put(Thread.currentThread(), new Call(what, System.nanoTime(), interruptible));
+        running.put(Thread.currentThread(), new Call(what, System.nanoTime(), loop));
         return true;
     }
 
@@ -61,13 +62,15 @@ final class CallWatchdog {
         running.forEach((thread, call) -> {
             if (!call.reported && now - call.startNanos > limit) {
                 call.reported = true;
+                // a call on its loop's thread may have released the loop since it started
+                boolean interruptible = !call.loop.runsOn(thread);
                 StringBuilder stack = new StringBuilder();
                 for (StackTraceElement frame : thread.getStackTrace()) {
                     stack.append("\n\tat ").append(frame);
                 }
                 logger.error("Application call for {} on {} exceeded timeout={}s{}{}", call.what, thread.getName(),
-                        timeoutSeconds, call.interruptible ? "; interrupting it" : "", stack);
-                if (call.interruptible) {
+                        timeoutSeconds, interruptible ? "; interrupting it" : "", stack);
+                if (interruptible) {
                     thread.interrupt();
                 }
             }

@@ -399,8 +399,10 @@ final class Connection implements Selectable {
         List<ReceivedRequest> requests = batch;
         batch = new ArrayList<>(4);
         boolean nonblocking = true;
+        boolean streams = false;
         for (ReceivedRequest request : requests) {
             nonblocking &= request.nonblocking();
+            streams |= request.streams();
             streamingInTask |= request == streaming;
         }
         // The loop must learn when the task ends: after the last request or the end of input, to
@@ -409,7 +411,15 @@ final class Connection implements Selectable {
         if (lastRequestReceived) {
             updateInterest();
         }
-        server.execute(new Task(server, this, requests), nonblocking);
+        Task task = new Task(server, this, requests);
+        if (nonblocking) {
+            task.run();
+        } else if (streams) {
+            // it reads a body this loop must go on reading: never on the loop's thread
+            server.applicationCalls().runOnPool(task);
+        } else {
+            loop.call(task);
+        }
     }
 
     /** Called by the task when its batch is answered; any thread. */
@@ -511,9 +521,11 @@ final class Connection implements Selectable {
         if (scheduleFlush) {
             loop.execute(this::flushPending);
         }
-        if (!loop.inLoop()) {
-            // An I/O loop never waits: its non-blocking applications write small responses.
-            awaitDrain(server.adjustments().outbufHighWatermark());
+        long watermark = server.adjustments().outbufHighWatermark();
+        if (pendingAbove(watermark) && loop.mayWait()) {
+            // An I/O loop never waits: its non-blocking applications write small responses; a
+            // blocking call on the loop's thread has released the loop to wait.
+            awaitDrain(watermark);
         }
     }
 
@@ -552,6 +564,10 @@ final class Connection implements Selectable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private synchronized boolean pendingAbove(long watermark) {
+        return pending.buffered() > watermark && !outputClosed;
     }
 
     private synchronized boolean hasPending() {

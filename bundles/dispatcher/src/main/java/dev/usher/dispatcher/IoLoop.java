@@ -5,23 +5,46 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One I/O thread with its own selector. It owns the channels registered with it: only this
- * thread reads them, registers interest and closes them. Other threads hand it work with
+ * One I/O loop with its own selector. It owns the channels registered with it: only its thread
+ * reads them, registers interest and closes them. Other threads hand it work with
  * {@link #execute}.
+ *
+ * <p>A blocking application's call ({@link #call}) runs on the loop's own thread when it is
+ * quick ({@link CallPacing}) and a permit is free ({@link ApplicationCalls}), after the loop has
+ * handled what its wakeup brought: the hand-off to an application thread costs more than such a
+ * call. A call that turns out slow, or that must wait for the loop (its output to drain),
+ * <em>releases</em> the loop: a new thread goes on looping at once, and the call finishes on the
+ * old thread, which then ends. The loop's thread therefore changes over time; {@link #turn}
+ * says which it is, and whether it is inside a call, when it may lose the loop at any moment.
  */
 final class IoLoop implements Runnable {
 
+    /**
+     * Which thread runs the loop, and since when it runs a call ({@link System#nanoTime}, 0 when
+     * it does not). A new thread's first turn carries the call its predecessor was released in.
+     */
+    private record Turn(Thread thread, long callSinceNanos, Task call) {
+    }
+
+    private final String name;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Thread thread;
+    private final AtomicReference<Turn> turn;
+    /** Calls to run on this thread once the wakeup's work is done; loop-confined. */
+    private final ArrayDeque<Task> calls = new ArrayDeque<>();
+    private final CallPacing pacing = new CallPacing();
+    private final ApplicationCalls applicationCalls;
+    private final LoopWatch watch;
     private final Consumer<Throwable> onDeath;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Connection> sweepScratch = new ArrayList<>();
@@ -37,32 +60,103 @@ final class IoLoop implements Runnable {
 
     /**
      * @param name the thread's name
+     * @param applicationCalls where calls that may not run here go, and the permits they take
+     * @param watch releases the loop from a slow call
      * @param onDeath told of a throwable that killed the loop
      */
-    IoLoop(String name, Consumer<Throwable> onDeath) {
+    IoLoop(String name, ApplicationCalls applicationCalls, LoopWatch watch, Consumer<Throwable> onDeath) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
+        this.name = name;
+        this.applicationCalls = applicationCalls;
+        this.watch = watch;
         this.onDeath = onDeath;
-        this.thread = new ServerThread(this, name, true);
+        this.turn = new AtomicReference<>(new Turn(new ServerThread(this, name), 0, null));
     }
 
     void start() {
-        thread.start();
+        turn.get().thread.start();
     }
 
     /** Runs {@code task} on this loop's thread, soon. */
     void execute(Runnable task) {
         tasks.add(task);
-        if (Thread.currentThread() != thread) {
+        // a call on the loop's thread that loses the loop after this check leaves the task to
+        // its successor, which runs the tasks first
+        if (Thread.currentThread() != turn.get().thread) {
             selector.wakeup();
         }
     }
 
+    /**
+     * Whether the current thread may act on the loop's connections now: it is the loop's thread,
+     * and not inside a call, which may lose the loop to another thread at any moment.
+     */
     boolean inLoop() {
-        return Thread.currentThread() == thread;
+        Turn current = turn.get();
+        return current.thread == Thread.currentThread() && current.callSinceNanos == 0;
+    }
+
+    /** Whether {@code thread} runs the loop now, in a call or not; for the call watchdog. */
+    boolean runsOn(Thread thread) {
+        return turn.get().thread == thread;
+    }
+
+    /**
+     * Runs the blocking {@code task} after the loop has handled what its wakeup brought: here if
+     * its calls are quick and a permit is free, else on an application thread. Loop thread.
+     */
+    void call(Task task) {
+        calls.add(task);
+    }
+
+    /**
+     * Whether the current thread may wait for this loop to act (send output it holds): not the
+     * loop's thread, or a call on it, which first releases the loop to a new thread; never the
+     * loop's thread outside a call (a non-blocking application's), which must not wait.
+     */
+    boolean mayWait() {
+        Turn current = turn.get();
+        if (current.thread != Thread.currentThread()) {
+            return true;
+        }
+        if (current.callSinceNanos == 0) {
+            return false;
+        }
+        // if the watch released it first, the thread waits as well
+        release(current);
+        return true;
+    }
+
+    /**
+     * Releases the loop from a call that started before {@code nanos}, if one runs; returns
+     * whether a call runs. Any thread ({@link LoopWatch}).
+     */
+    boolean releaseCallStartedBefore(long nanos) {
+        Turn current = turn.get();
+        if (current.callSinceNanos == 0) {
+            return false;
+        }
+        if (current.callSinceNanos - nanos < 0) {
+            release(current);
+        }
+        return true;
+    }
+
+    /** Hands the loop over from the thread in {@code inCall} to a new thread; false if it moved on. */
+    private boolean release(Turn inCall) {
+        applicationCalls.releasedFromLoop(inCall.thread);
+        Thread successor = new ServerThread(this, name);
+        if (!turn.compareAndSet(inCall, new Turn(successor, 0, inCall.call))) {
+            applicationCalls.releasedCallEnded(inCall.thread);
+            return false;
+        }
+        inCall.thread.setName(name + "-call");
+        successor.start();
+        return true;
     }
 
     Selector selector() {
@@ -129,11 +223,27 @@ final class IoLoop implements Runnable {
 
     @Override
     public void run() {
+        Turn first = turn.get();
+        if (first.call != null) {
+            // the predecessor was released in this call: its applications are slow for now
+            pacing.released(first.call, System.nanoTime());
+            turn.set(new Turn(first.thread, 0, null));
+        }
         try {
             while (running) {
                 runTasks();
-                selector.select(this::dispatch,
-                        retirement == null ? selectTimeoutMillis : Math.min(selectTimeoutMillis, RETIRING_WAKEUP_MILLIS));
+                if (!runCalls()) {
+                    // released: the loop goes on on another thread
+                    return;
+                }
+                // what the calls' ends handed back (Connection.afterTask)
+                runTasks();
+                if (tasks.isEmpty() && calls.isEmpty()) {
+                    selector.select(this::dispatch, retirement == null ? selectTimeoutMillis
+                            : Math.min(selectTimeoutMillis, RETIRING_WAKEUP_MILLIS));
+                } else {
+                    selector.selectNow(this::dispatch);
+                }
                 now = System.nanoTime();
                 timer.run();
                 if (retirement != null) {
@@ -141,7 +251,13 @@ final class IoLoop implements Runnable {
                 }
             }
         } catch (Throwable t) {
+            if (turn.get().thread != Thread.currentThread()) {
+                // thrown on a thread the loop had gone on without (from a call): the loop is fine
+                Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), t);
+                return;
+            }
             if (running) {
+                abandonCalls();
                 release(Selectable::abandon);
                 stopped.countDown();
                 onDeath.accept(t);
@@ -149,8 +265,55 @@ final class IoLoop implements Runnable {
             }
         }
         runTasks();
+        abandonCalls();
         release(Selectable::close);
         stopped.countDown();
+    }
+
+    /**
+     * Runs the calls waiting, those not quick or without a permit on application threads;
+     * false when a call released the loop, so that this thread no longer runs it.
+     */
+    private boolean runCalls() {
+        if (calls.isEmpty()) {
+            return true;
+        }
+        Thread self = Thread.currentThread();
+        Turn looping = turn.get();
+        boolean watched = false;
+        for (Task task; (task = calls.poll()) != null; ) {
+            long start = System.nanoTime();
+            if (!pacing.quick(task, start) || !applicationCalls.enterOnLoop()) {
+                applicationCalls.runOnPool(task);
+                continue;
+            }
+            Turn inCall = new Turn(self, start, task);
+            turn.set(inCall);
+            if (!watched) {
+                watch.calling();
+                watched = true;
+            }
+            boolean kept;
+            try {
+                task.run();
+            } finally {
+                kept = turn.compareAndSet(inCall, looping);
+                applicationCalls.exit();
+            }
+            if (!kept) {
+                applicationCalls.releasedCallEnded(self);
+                return false;
+            }
+            pacing.ran(task, task.applicationNanos(), System.nanoTime());
+        }
+        return true;
+    }
+
+    /** The calls that will not run now the loop ends: their requests' bodies are let go. */
+    private void abandonCalls() {
+        for (Task task; (task = calls.poll()) != null; ) {
+            task.abandon();
+        }
     }
 
     private void dispatch(SelectionKey key) {
@@ -183,6 +346,6 @@ final class IoLoop implements Runnable {
 
     @Override
     public String toString() {
-        return thread.getName();
+        return name;
     }
 }

@@ -28,16 +28,21 @@ final class IoLoops {
     /** Loops retired that still hold connections; they stop once those have left. */
     private final Set<IoLoop> retiring = ConcurrentHashMap.newKeySet();
     private Runnable onReplaced = () -> { };
+    private final ApplicationCalls calls;
+    private final LoopWatch watch;
 
     /**
      * @param threadPrefix names the loops' threads: {@code <prefix>-io-N}
      * @param timing sets a new loop's wait and timer (from the current settings)
+     * @param calls where blocking application calls run when not on a loop's thread
      */
-    IoLoops(String serverName, String threadPrefix, Logger logger, Consumer<IoLoop> timing) {
+    IoLoops(String serverName, String threadPrefix, Logger logger, Consumer<IoLoop> timing, ApplicationCalls calls) {
         this.serverName = serverName;
         this.threadPrefix = threadPrefix;
         this.logger = logger;
         this.timing = timing;
+        this.calls = calls;
+        this.watch = new LoopWatch(this::running, threadPrefix + "-loopwatch");
     }
 
     /** Runs when a dead loop has been replaced, e.g. to move the listeners to the new first loop. */
@@ -75,6 +80,9 @@ final class IoLoops {
     /** Starts or retires loops until there are {@code count}. */
     synchronized void resize(int count) {
         IoLoop[] current = loops;
+        if (current.length == 0 && count > 0) {
+            watch.start();
+        }
         if (count > current.length) {
             IoLoop[] grown = Arrays.copyOf(current, count);
             for (int i = current.length; i < count; i++) {
@@ -103,14 +111,15 @@ final class IoLoops {
                 loop.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        watch.stop();
     }
 
     private IoLoop start() {
         IoLoop[] self = new IoLoop[1];
-        IoLoop loop = new IoLoop(threadPrefix + "-io-" + created.getAndIncrement(),
+        IoLoop loop = new IoLoop(threadPrefix + "-io-" + created.getAndIncrement(), calls, watch,
                 cause -> replace(self[0], cause));
         self[0] = loop;
         timing.accept(loop);

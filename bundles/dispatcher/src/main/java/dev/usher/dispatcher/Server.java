@@ -8,8 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -33,7 +31,7 @@ final class Server {
     private final Logger logger;
     private final ConnectionPools pools;
     private final AtomicInteger threadNumber = new AtomicInteger();
-    private final ThreadPoolExecutor pool;
+    private final ApplicationCalls calls;
     private final BufferPool outputBuffers = new BufferPool(16 * 1024, 256);
     private final Path temporaryDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private final IoLoops loops;
@@ -74,11 +72,9 @@ final class Server {
         this.accessLogger = accessLogger;
         settings(adjustments);
         this.pools = new ConnectionPools(name, this::adjustments, this::resumeListeners, logger);
-        this.pool = new ThreadPoolExecutor(adjustments.threads(), adjustments.threads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                task -> new ServerThread(task, identity.name() + "-" + name + "-app-" + threadNumber.incrementAndGet(),
-                        false));
-        this.loops = new IoLoops(name, identity.name() + "-" + name, logger, this::time);
+        this.calls = new ApplicationCalls(adjustments.threads(),
+                task -> new ServerThread(task, identity.name() + "-" + name + "-app-" + threadNumber.incrementAndGet()));
+        this.loops = new IoLoops(name, identity.name() + "-" + name, logger, this::time, calls);
         this.listeners = new Listeners(this, logger, inherited);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
     }
@@ -94,7 +90,7 @@ final class Server {
             listeners.update(adjustments, loops.acceptor());
         } catch (IOException | RuntimeException e) {
             loops.stop();
-            pool.shutdownNow();
+            calls.stopNow();
             AccessLog log = accessLog;
             if (log != null) {
                 // its writer's thread started with the settings
@@ -118,13 +114,7 @@ final class Server {
             logger.error("Server {}: {}; keeping the current settings", name, e.getMessage());
             return;
         }
-        if (next.threads() > pool.getMaximumPoolSize()) {
-            pool.setMaximumPoolSize(next.threads());
-            pool.setCorePoolSize(next.threads());
-        } else {
-            pool.setCorePoolSize(next.threads());
-            pool.setMaximumPoolSize(next.threads());
-        }
+        calls.resize(next.threads());
         Adjustments previous = adjustments;
         settings(next);
         loops.resize(next.workers());
@@ -160,17 +150,8 @@ final class Server {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(adjustments.gracefulTimeout());
         awaitNoConnections(deadline - System.nanoTime());
         loops.stop();
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                // past graceful_timeout: interrupt what still runs, and do not wait for it long
-                pool.shutdownNow();
-                pool.awaitTermination(1, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        // past graceful_timeout, what still runs is interrupted, and not waited for long
+        calls.stop(deadline);
         AccessLog log = accessLog;
         if (log != null) {
             log.close();
@@ -200,7 +181,7 @@ final class Server {
 
     /** How many application threads the pool may run; for tests. */
     int threads() {
-        return pool.getMaximumPoolSize();
+        return calls.threads();
     }
 
     String name() {
@@ -340,12 +321,9 @@ final class Server {
     }
 
     /** Runs {@code task} on an application thread; or at once when every request is non-blocking. */
-    void execute(Task task, boolean nonblocking) {
-        if (nonblocking) {
-            task.run();
-        } else {
-            pool.execute(task);
-        }
+    /** Where the server's blocking application calls run. */
+    ApplicationCalls applicationCalls() {
+        return calls;
     }
 
     void socketError(String operation, IOException e) {

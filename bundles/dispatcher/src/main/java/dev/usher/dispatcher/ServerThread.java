@@ -12,16 +12,9 @@ final class ServerThread extends Thread {
     static final int SCRATCH_SIZE = 64 * 1024;
 
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
-    private final boolean ioLoop;
 
-    ServerThread(Runnable target, String name, boolean ioLoop) {
+    ServerThread(Runnable target, String name) {
         super(target, name);
-        this.ioLoop = ioLoop;
-    }
-
-    /** Whether this is an I/O loop's thread rather than an application thread. */
-    boolean isIoLoop() {
-        return ioLoop;
     }
 
     /** This thread's buffer, or a new one when called on another thread. */

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 
+import dev.usher.api.HttpApplication;
 import dev.usher.http1.HttpVersion;
 import dev.usher.http1.RequestHead;
 import dev.usher.http1.StatusReasons;
@@ -18,11 +19,33 @@ final class Task implements Runnable {
     private final Server server;
     private final Connection connection;
     private final List<ReceivedRequest> requests;
+    private long applicationNanos;
 
     Task(Server server, Connection connection, List<ReceivedRequest> requests) {
         this.server = server;
         this.connection = connection;
         this.requests = requests;
+    }
+
+    /** The time spent in applications' {@code handle}, all requests together; once run. */
+    long applicationNanos() {
+        return applicationNanos;
+    }
+
+    /** How many requests it answers. */
+    int size() {
+        return requests.size();
+    }
+
+    /** The application answering request {@code i}; null for one the server answers itself. */
+    HttpApplication application(int i) {
+        ServedRequest served = requests.get(i).served();
+        return served == null ? null : served.mount().application();
+    }
+
+    /** Lets the requests go unanswered, as their connection closes: no body or temporary file outlives them. */
+    void abandon() {
+        requests.forEach(ReceivedRequest::discard);
     }
 
     @Override
@@ -82,8 +105,8 @@ final class Task implements Runnable {
         boolean failed = false;
         boolean clientLeft = false;
         CallWatchdog watchdog = server.watchdog();
-        boolean watched = watchdog.enter(request,
-                !(Thread.currentThread() instanceof ServerThread thread && thread.isIoLoop()), server.adjustments().timeout());
+        boolean watched = watchdog.enter(request, connection.loop(), server.adjustments().timeout());
+        long start = System.nanoTime();
         try {
             request.mount().application().handle(request, response);
         } catch (Exception | LinkageError | AssertionError e) {
@@ -110,6 +133,7 @@ final class Task implements Runnable {
                 failed = false;
             }
         } finally {
+            applicationNanos += System.nanoTime() - start;
             watchdog.exit(watched);
         }
         if (clientLeft) {
