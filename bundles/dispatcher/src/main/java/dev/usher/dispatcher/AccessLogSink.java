@@ -162,7 +162,9 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
             }
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            // moved already (rotated just after it was created): the lines go to the moved file,
+            // which the rotation keeps, and the next check opens the file anew
+            fileKey = currentKey();
         }
 
         @Override
