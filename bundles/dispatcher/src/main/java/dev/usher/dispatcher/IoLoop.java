@@ -37,6 +37,7 @@ final class IoLoop implements Runnable {
     }
 
     private final String name;
+    private final String releasedName;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Turn> turn;
@@ -60,17 +61,20 @@ final class IoLoop implements Runnable {
 
     /**
      * @param name the thread's name
+     * @param releasedName the name of a thread the loop went on without, while it finishes its call
      * @param applicationCalls where calls that may not run here go, and the permits they take
      * @param watch releases the loop from a slow call
      * @param onDeath told of a throwable that killed the loop
      */
-    IoLoop(String name, ApplicationCalls applicationCalls, LoopWatch watch, Consumer<Throwable> onDeath) {
+    IoLoop(String name, String releasedName, ApplicationCalls applicationCalls, LoopWatch watch,
+            Consumer<Throwable> onDeath) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         this.name = name;
+        this.releasedName = releasedName;
         this.applicationCalls = applicationCalls;
         this.watch = watch;
         this.onDeath = onDeath;
@@ -154,7 +158,7 @@ final class IoLoop implements Runnable {
             applicationCalls.releasedCallEnded(inCall.thread);
             return false;
         }
-        inCall.thread.setName(name + "-call");
+        inCall.thread.setName(releasedName);
         successor.start();
         return true;
     }

@@ -32,7 +32,8 @@ final class IoLoops {
     private final LoopWatch watch;
 
     /**
-     * @param threadPrefix names the loops' threads: {@code <prefix>-io-N}
+     * @param threadPrefix names the loops' threads: {@code <prefix>-io-N}, and {@code <prefix>-call-N}
+     *     a thread that loop N went on without, while it finishes its call
      * @param timing sets a new loop's wait and timer (from the current settings)
      * @param calls where blocking application calls run when not on a loop's thread
      */
@@ -119,7 +120,8 @@ final class IoLoops {
 
     private IoLoop start() {
         IoLoop[] self = new IoLoop[1];
-        IoLoop loop = new IoLoop(threadPrefix + "-io-" + created.getAndIncrement(), calls, watch,
+        int number = created.getAndIncrement();
+        IoLoop loop = new IoLoop(threadPrefix + "-io-" + number, threadPrefix + "-call-" + number, calls, watch,
                 cause -> replace(self[0], cause));
         self[0] = loop;
         timing.accept(loop);
