@@ -40,7 +40,7 @@ class LauncherIT {
         Path tmp = Files.createDirectories(directory.resolve("tmp"));
         int port = UsherRun.freePort();
         etc(settings, "dev.usher.server.cfg", "listen=127.0.0.1:" + port);
-        deploySlowApplication(settings);
+        UsherRun.deploySlowApplication(settings);
         // what earlier processes left: one killed long ago, one running (its lock held), one just starting
         Path abandoned = storage(tmp, "usher-4194305-abc", Instant.now().minus(Duration.ofMinutes(5)));
         Path running = storage(tmp, "usher-4194306-abd", Instant.now().minus(Duration.ofMinutes(5)));
@@ -50,7 +50,7 @@ class LauncherIT {
                 UsherRun usher = UsherRun.start(workingDirectory, List.of("-Djava.io.tmpdir=" + tmp),
                         settings.toString())) {
             usher.awaitServing();
-            awaitSlowApplication(usher, port);
+            usher.awaitSlowApplication(port);
             usher.poll("the abandoned storage deleted", UsherRun.STARTUP, () -> !Files.exists(abandoned));
             assertEquals(3, storages(tmp).size(), () -> "its own, the running one's, the starting one's: "
                     + storages(tmp));
@@ -68,10 +68,10 @@ class LauncherIT {
         int admin = UsherRun.freePort();
         etc(directory, "dev.usher.server.cfg", "listen=127.0.0.1:" + first);
         etc(directory, "dev.usher.server-admin.cfg", "listen=127.0.0.1:" + admin);
-        deploySlowApplication(directory);
+        UsherRun.deploySlowApplication(directory);
         try (UsherRun usher = UsherRun.start(directory)) {
             usher.awaitServing();
-            awaitSlowApplication(usher, first);
+            usher.awaitSlowApplication(first);
             try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", admin, 10_000)) {
                 assertEquals(200, connection.get("/").status());
             }
@@ -104,24 +104,6 @@ class LauncherIT {
         Path etc = Files.createDirectories(settings.resolve("etc"));
         Path staged = Files.writeString(settings.resolve(file + ".tmp"), content + "\n");
         Files.move(staged, etc.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deploySlowApplication(Path settings) throws IOException {
-        Path bundle = Path.of(System.getProperty("usher.testapp.jar", "target/it-bundles/usher-runtime-testapp.jar"));
-        assertTrue(Files.isRegularFile(bundle), "no test application at " + bundle.toAbsolutePath());
-        Files.copy(bundle, Files.createDirectories(settings.resolve("deploy")).resolve("usher-runtime-testapp.jar"),
-                StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Waits until /slow is mounted (until then / answers it). */
-    private static void awaitSlowApplication(UsherRun usher, int port) throws InterruptedException {
-        usher.poll("no /slow application", UsherRun.STARTUP, () -> {
-            try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
-                return "done after 0 ms".equals(connection.get("/slow?0").body());
-            } catch (IOException e) {
-                return false;
-            }
-        });
     }
 
     /** A framework storage as Felix leaves one (a cache.lock, a bundle directory), last changed {@code at}. */

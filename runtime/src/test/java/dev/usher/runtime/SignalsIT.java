@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +27,13 @@ class SignalsIT {
 
     @Test
     void termLetsASlowRequestInFlightFinishThenExitsZero() throws Exception {
-        deploySlowApplication();
+        UsherRun.deploySlowApplication(directory);
         int port = UsherRun.freePort();
         Path pidFile = directory.resolve("usher.pid");
         try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "-p", pidFile.toString(),
                 "--graceful-timeout", "20")) {
             usher.awaitServing();
-            awaitSlowApplication(usher, port);
+            usher.awaitSlowApplication(port);
             int before = usher.console().lines().size();
 
             CompletableFuture<HttpConnection.Response> slow = CompletableFuture.supplyAsync(() -> {
@@ -89,13 +88,13 @@ class SignalsIT {
 
     @Test
     void aSecondIntStopsAtOnce() throws Exception {
-        deploySlowApplication();
+        UsherRun.deploySlowApplication(directory);
         int port = UsherRun.freePort();
         Path pidFile = directory.resolve("usher.pid");
         try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "-p", pidFile.toString(),
                 "--graceful-timeout", "60")) {
             usher.awaitServing();
-            awaitSlowApplication(usher, port);
+            usher.awaitSlowApplication(port);
             int before = usher.console().lines().size();
             CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> {
                 try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 60_000)) {
@@ -178,23 +177,5 @@ class SignalsIT {
                 UsherRun.STARTUP);
         usher.console().awaitFrom(before, line -> line.contains("Server default: " + workers + " I/O workers"),
                 UsherRun.STARTUP);
-    }
-
-    private void deploySlowApplication() throws IOException {
-        Path bundle = Path.of(System.getProperty("usher.testapp.jar", "target/it-bundles/usher-runtime-testapp.jar"));
-        assertTrue(Files.isRegularFile(bundle), "no test application at " + bundle.toAbsolutePath());
-        Files.createDirectories(directory.resolve("deploy"));
-        Files.copy(bundle, directory.resolve("deploy/usher-runtime-testapp.jar"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Waits until /slow is mounted (until then / answers it). */
-    private static void awaitSlowApplication(UsherRun usher, int port) throws InterruptedException {
-        usher.poll("no /slow application", UsherRun.STARTUP, () -> {
-            try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
-                return "done after 0 ms".equals(connection.get("/slow?0").body());
-            } catch (IOException e) {
-                return false;
-            }
-        });
     }
 }

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +127,25 @@ final class UsherRun implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Puts the test application bundle (its {@code /slow} application) in {@code directory}'s deploy/. */
+    static void deploySlowApplication(Path directory) throws IOException {
+        Path bundle = Path.of(System.getProperty("usher.testapp.jar", "target/it-bundles/usher-runtime-testapp.jar"));
+        assertTrue(Files.isRegularFile(bundle), "no test application at " + bundle.toAbsolutePath());
+        Files.copy(bundle, Files.createDirectories(directory.resolve("deploy")).resolve("usher-runtime-testapp.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Waits until /slow is mounted on {@code port} (until then / answers it). */
+    void awaitSlowApplication(int port) throws InterruptedException {
+        poll("no /slow application", STARTUP, () -> {
+            try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
+                return "done after 0 ms".equals(connection.get("/slow?0").body());
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     /** A free TCP port on 127.0.0.1 (free when asked; the tests bind it soon after). */
