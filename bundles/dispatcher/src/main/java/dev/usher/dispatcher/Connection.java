@@ -187,6 +187,10 @@ final class Connection implements Selectable {
                 readPaused = true;
                 updateInterest();
             }
+        } else if ((ops & SelectionKey.OP_READ) != 0 && awaitingSlot && !closed) {
+            // more input while it waits in line (hasSlot left the interest as it was): the
+            // selector would report it again on every wakeup, so now it stops reading
+            updateInterest();
         }
     }
 
@@ -718,7 +722,9 @@ final class Connection implements Selectable {
             awaitingSlot = false;
             return true;
         }
-        updateInterest();
+        // Reading stops only if input arrives meanwhile (ready): a client that sends nothing
+        // until answered, as most do, is admitted within moments, and two interest changes (two
+        // system calls) per request in line would cost more than the rare wakeup for nothing.
         return false;
     }
 

@@ -36,6 +36,12 @@ final class ConnectionPools {
 
     /** How far behind the minimum rate a served connection must be before it may be shed. */
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long after a look for a stalled served connection that found none the next look waits.
+     * A look visits every connection, and while requests wait in line every request that needs a
+     * slot would look; a stall is a matter of a second, so seeing it this much later costs nothing.
+     */
+    static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Supplier<Adjustments> settings;
     private final Runnable resumeListeners;
@@ -49,6 +55,8 @@ final class ConnectionPools {
     private final Queue<Connection> admissions = new ConcurrentLinkedQueue<>();
     /** Set when a listener found no waiting connection to shed: the next that may be shed resumes it. */
     private volatile boolean victimWanted;
+    /** Before this {@link System#nanoTime()}, {@link #leastWorthServing} finds none without looking. */
+    private volatile long nextServedLookNanos = System.nanoTime();
 
     ConnectionPools(String server, Supplier<Adjustments> settings, Runnable resumeListeners, Logger logger) {
         this.settings = settings;
@@ -227,15 +235,25 @@ final class ConnectionPools {
         return false;
     }
 
-    /** The stalled served connection furthest behind, or null. */
+    /**
+     * The stalled served connection furthest behind, or null; null without a look within
+     * {@link #LOOK_AGAIN_NANOS} of a look that found none.
+     */
     private Connection leastWorthServing() {
-        long stalled = System.nanoTime() - STALL_NANOS;
+        long now = System.nanoTime();
+        if (now - nextServedLookNanos < 0) {
+            return null;
+        }
+        long stalled = now - STALL_NANOS;
         Connection victim = null;
         for (Connection candidate : connections) {
             if (candidate.sheddableWhileServed() && candidate.paidUntil() - stalled < 0
                     && (victim == null || candidate.paidUntil() - victim.paidUntil() < 0)) {
                 victim = candidate;
             }
+        }
+        if (victim == null) {
+            nextServedLookNanos = now + LOOK_AGAIN_NANOS;
         }
         return victim;
     }

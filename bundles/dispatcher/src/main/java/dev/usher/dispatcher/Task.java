@@ -14,7 +14,7 @@ import dev.usher.http1.StatusReasons;
  * hands the connection back to its I/O loop. An application's exception becomes a 500 for its
  * request (or, once the response is committed, the end of the connection), never a dead thread.
  */
-final class Task implements Runnable {
+final class Task implements Runnable, CallPacing.Calls {
 
     private final Server server;
     private final Connection connection;
@@ -33,12 +33,14 @@ final class Task implements Runnable {
     }
 
     /** How many requests it answers. */
-    int size() {
+    @Override
+    public int size() {
         return requests.size();
     }
 
     /** The application answering request {@code i}; null for one the server answers itself. */
-    HttpApplication application(int i) {
+    @Override
+    public HttpApplication application(int i) {
         ServedRequest served = requests.get(i).served();
         return served == null ? null : served.mount().application();
     }
