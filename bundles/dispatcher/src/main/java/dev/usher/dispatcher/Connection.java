@@ -822,6 +822,16 @@ final class Connection implements Selectable {
         return streaming != null;
     }
 
+    /** Whether its request waits in line for a slot; for tests, which read it from another thread. */
+    boolean inLineForTest() {
+        return awaitingSlot;
+    }
+
+    /** Whether the selector watches it for input; for tests. */
+    boolean readInterestForTest() {
+        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0;
+    }
+
     /** The loop that owns the connection now. */
     IoLoop loop() {
         return loop;

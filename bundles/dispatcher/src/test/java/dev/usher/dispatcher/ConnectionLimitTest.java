@@ -101,6 +101,32 @@ class ConnectionLimitTest {
         assertFalse(log.lines.stream().anyMatch(l -> l.contains("shed")), log.lines.toString());
     }
 
+    /**
+     * A request in line stops its connection being read only once more input arrives: the
+     * selector would otherwise report that input on every wakeup, and the loop spin.
+     */
+    @Test
+    void aConnectionInLineThatSendsMoreStopsBeingReadUntilAdmitted() throws Exception {
+        InetSocketAddress address = start(1, 100);
+        try (RawClient busy = new RawClient(address); RawClient next = new RawClient(address)) {
+            busy.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS));
+            next.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
+            awaitTrue(() -> server.pools().connectionsForTest().stream().anyMatch(Connection::inLineForTest));
+            Connection inLine = server.pools().connectionsForTest().stream().filter(Connection::inLineForTest)
+                    .findFirst().orElseThrow();
+            assertTrue(inLine.readInterestForTest(), "waiting in line costs no interest change by itself");
+            next.send("GET /two HTTP/1.1\r\nHost: x\r\n\r\n");
+            awaitTrue(() -> !inLine.readInterestForTest());
+            assertTrue(inLine.inLineForTest());
+            release.countDown();
+            assertEquals("hello 0", busy.read().text());
+            assertEquals("hello 0", next.read().text());
+            assertEquals("hello 0", next.read().text(), "the input that arrived while in line is answered");
+            awaitTrue(inLine::readInterestForTest);
+        }
+    }
+
     /** Many more busy keep-alive clients than the limit: all are answered, none is closed. */
     @Test
     void busyClientsBeyondTheLimitAreAllAnsweredAndNoneIsShed() throws Exception {
