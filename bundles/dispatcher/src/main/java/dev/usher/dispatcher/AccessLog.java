@@ -31,7 +31,7 @@ final class AccessLog {
     static final long CLOSE_TIMEOUT_MILLIS = 10_000;
 
     /** Each thread's line being formatted: the writer copies it, so it is used again. */
-    private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(256));
+    private static final ThreadLocal<Utf8Lines> LINE = ThreadLocal.withInitial(() -> new Utf8Lines(256));
 
     private final AccessLogFormat format;
     private final AccessLogWriter writer;
@@ -62,9 +62,10 @@ final class AccessLog {
 
     /** Formats the line of {@code entry} and hands it to the writer; never blocks on the sink. */
     void log(Entry entry) {
-        StringBuilder line = LINE.get();
-        line.setLength(0);
+        Utf8Lines line = LINE.get();
+        line.clear();
         format.format(entry, line);
+        line.newline();
         writer.add(line);
         if (line.capacity() > 16 * 1024) {
             // a line with huge fields: its buffer is not kept

@@ -1,5 +1,6 @@
 package dev.usher.dispatcher;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -15,13 +16,15 @@ import dev.usher.http1.RequestHead;
  * {@code %(name)s} atoms), that appends the line of one {@link AccessLog.Entry}. It runs on the
  * thread that answered the request, for every request, so it is a plain switch over the parts
  * (one call site the JIT compiles well, where a lambda per atom would not inline) and allocates
- * little: the request time ({@code %(t)s}) is formatted once a second, not once a request.
+ * little: the line is written as UTF-8 bytes straight into a {@link Utf8Lines}, and the request
+ * time ({@code %(t)s}) is formatted once a second, not once a request.
  */
 final class AccessLogFormat {
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("'['dd/MMM/yyyy:HH:mm:ss Z']'", Locale.ROOT);
-    private static final String PID = String.valueOf(ProcessHandle.current().pid());
+    private static final byte[] PID = ('<' + String.valueOf(ProcessHandle.current().pid()) + '>')
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** What a part of the format writes. */
     private enum Kind {
@@ -35,12 +38,12 @@ final class AccessLogFormat {
     }
 
     /** One second's {@code %(t)s}, shared by every line written within it. */
-    private record Second(long epochSecond, String text) {
+    private record Second(long epochSecond, byte[] text) {
     }
 
     private final Part[] parts;
     private final ZoneId zone;
-    private volatile Second second = new Second(Long.MIN_VALUE, "");
+    private volatile Second second = new Second(Long.MIN_VALUE, new byte[0]);
 
     /** @param zone the time zone {@code %(t)s} is written in */
     AccessLogFormat(String format, ZoneId zone) {
@@ -49,19 +52,19 @@ final class AccessLogFormat {
     }
 
     /** Appends the line of {@code entry}, without a line end. */
-    void format(AccessLog.Entry e, StringBuilder line) {
+    void format(AccessLog.Entry e, Utf8Lines line) {
         ServedRequest request = e.request();
         for (Part part : parts) {
             switch (part.kind()) {
                 case TEXT -> line.append(part.text());
                 case REMOTE -> line.append(e.remoteAddress());
-                case DASH -> line.append('-');
+                case DASH -> line.appendAscii('-');
                 case TIME -> line.append(now());
                 case REQUEST_LINE -> requestLine(line, e.head());
                 case METHOD -> dash(line, request == null ? null : request.method());
                 case URL_PATH -> {
                     if (request == null) {
-                        line.append('-');
+                        line.appendAscii('-');
                     } else {
                         line.append(request.scriptName()).append(request.rawPathInfo());
                     }
@@ -72,7 +75,7 @@ final class AccessLogFormat {
                 case LENGTH -> line.append(e.length());
                 case LENGTH_OR_DASH -> {
                     if (e.length() == 0) {
-                        line.append('-');
+                        line.appendAscii('-');
                     } else {
                         line.append(e.length());
                     }
@@ -83,7 +86,7 @@ final class AccessLogFormat {
                 case MILLIS -> line.append(TimeUnit.NANOSECONDS.toMillis(e.nanos()));
                 case MICROS -> line.append(TimeUnit.NANOSECONDS.toMicros(e.nanos()));
                 case DECIMAL_SECONDS -> seconds(line, e.nanos());
-                case PID -> line.append('<').append(PID).append('>');
+                case PID -> line.append(PID);
                 case REQUEST_FIELD -> dash(line, requestField(e.head(), part.text()));
                 case RESPONSE_FIELD -> dash(line, e.response() == null ? null : e.response().header(part.text()));
                 default -> throw new IllegalStateException(part.kind().name());
@@ -97,19 +100,21 @@ final class AccessLogFormat {
     }
 
     /** {@code %(r)s}: the request line as received, or a dash when none could be framed. */
-    private static void requestLine(StringBuilder line, RequestHead head) {
+    private static void requestLine(Utf8Lines line, RequestHead head) {
         if (head == null) {
-            line.append('-');
+            line.appendAscii('-');
         } else {
-            line.append(head.method()).append(' ').append(head.target()).append(' ').append(head.version().text());
+            line.append(head.method()).appendAscii(' ').append(head.target()).appendAscii(' ')
+                    .append(head.version().text());
         }
     }
 
-    private String now() {
+    private byte[] now() {
         long epochSecond = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis());
         Second cached = second;
         if (cached.epochSecond() != epochSecond) {
-            cached = new Second(epochSecond, TIME.format(Instant.ofEpochSecond(epochSecond).atZone(zone)));
+            cached = new Second(epochSecond, TIME.format(Instant.ofEpochSecond(epochSecond).atZone(zone))
+                    .getBytes(StandardCharsets.UTF_8));
             second = cached;
         }
         return cached.text();
@@ -168,13 +173,17 @@ final class AccessLogFormat {
     }
 
     /** Seconds with six decimals, as gunicorn's {@code %(L)s}. */
-    private static void seconds(StringBuilder line, long nanos) {
+    private static void seconds(Utf8Lines line, long nanos) {
         long micros = TimeUnit.NANOSECONDS.toMicros(nanos);
         String fraction = Long.toString(1_000_000 + micros % 1_000_000);
-        line.append(micros / 1_000_000).append('.').append(fraction, 1, 7);
+        line.append(micros / 1_000_000).appendAscii('.').append(fraction.substring(1, 7));
     }
 
-    private static void dash(StringBuilder line, String value) {
-        line.append(value == null || value.isEmpty() ? "-" : value);
+    private static void dash(Utf8Lines line, String value) {
+        if (value == null || value.isEmpty()) {
+            line.appendAscii('-');
+        } else {
+            line.append(value);
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,8 +26,8 @@ import org.osgi.service.log.Logger;
 sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.StandardOutput,
         AccessLogSink.File {
 
-    /** Writes {@code lines}: whole lines, each ended by a newline. */
-    void write(CharSequence lines) throws IOException;
+    /** Writes {@code length} bytes of {@code lines}: whole lines in UTF-8, each ended by a newline. */
+    void write(byte[] lines, int length) throws IOException;
 
     /** Releases what the sink holds; lines written before are out of the process. */
     default void close() {
@@ -39,28 +38,24 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
 
     /**
      * {@code accesslog=log}: Log Service entries at INFO, each holding the lines of a batch, one
-     * per line of its message, up to {@value #ENTRY_CHARS} characters: a Log Service entry costs
+     * per line of its message, up to {@value #ENTRY_BYTES} bytes: a Log Service entry costs
      * microseconds (Felix's walks the stack and looks up the logger's level for each), too much
      * to pay per request. A line longer than that is an entry of its own.
      */
     record LogService(Logger logger) implements AccessLogSink {
 
-        /** The most characters of lines an entry holds. */
-        static final int ENTRY_CHARS = 16 * 1024;
+        /** The most bytes of lines an entry holds. */
+        static final int ENTRY_BYTES = 16 * 1024;
 
         @Override
-        public void write(CharSequence lines) {
-            int length = lines.length();
+        public void write(byte[] lines, int length) {
             int entryStart = 0;
             int entryEnd = 0;
             boolean open = false;
             for (int lineStart = 0; lineStart < length; ) {
-                int lineEnd = indexOfNewline(lines, lineStart);
-                if (lineEnd < 0) {
-                    lineEnd = length;
-                }
-                if (open && lineEnd - entryStart > ENTRY_CHARS) {
-                    logger.info(lines.subSequence(entryStart, entryEnd).toString());
+                int lineEnd = indexOfNewline(lines, lineStart, length);
+                if (open && lineEnd - entryStart > ENTRY_BYTES) {
+                    logger.info(new String(lines, entryStart, entryEnd - entryStart, StandardCharsets.UTF_8));
                     entryStart = lineStart;
                 }
                 open = true;
@@ -68,17 +63,18 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
                 lineStart = lineEnd + 1;
             }
             if (open) {
-                logger.info(lines.subSequence(entryStart, entryEnd).toString());
+                logger.info(new String(lines, entryStart, entryEnd - entryStart, StandardCharsets.UTF_8));
             }
         }
 
-        private static int indexOfNewline(CharSequence text, int from) {
-            for (int i = from; i < text.length(); i++) {
-                if (text.charAt(i) == '\n') {
+        /** The index of the first newline from {@code from} on, or {@code length} if there is none. */
+        private static int indexOfNewline(byte[] text, int from, int length) {
+            for (int i = from; i < length; i++) {
+                if (text[i] == '\n') {
                     return i;
                 }
             }
-            return -1;
+            return length;
         }
 
         @Override
@@ -90,14 +86,15 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
     /**
      * {@code accesslog=-}: standard output as it is at the moment of writing, so a launcher that
      * swaps {@link System#out} to reopen its log file (USR1) gets every line after the swap. A
-     * batch is one {@code print}: a few writes, not one a line.
+     * batch is one {@code write} of its bytes (UTF-8, whatever the platform's encoding), not one a
+     * line.
      */
     record StandardOutput() implements AccessLogSink {
 
         @Override
-        public void write(CharSequence lines) {
+        public void write(byte[] lines, int length) {
             PrintStream out = System.out;
-            out.append(lines);
+            out.write(lines, 0, length);
             out.flush();
         }
 
@@ -128,7 +125,7 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
         }
 
         @Override
-        public void write(CharSequence lines) throws IOException {
+        public void write(byte[] lines, int length) throws IOException {
             long now = System.nanoTime();
             if (channel == null || now - nextCheck > 0) {
                 nextCheck = now + CHECK_NANOS;
@@ -137,7 +134,7 @@ sealed interface AccessLogSink permits AccessLogSink.LogService, AccessLogSink.S
                     reopen();
                 }
             }
-            ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(lines));
+            ByteBuffer bytes = ByteBuffer.wrap(lines, 0, length);
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }

@@ -14,16 +14,17 @@ import org.osgi.service.log.Logger;
  * <p>No line is lost: lines are written in the order they were added (which keeps each
  * connection's in the order its requests finished), {@link #close} writes what is left before it
  * returns, and a line added after it is written by the caller itself. When lines come faster than
- * the sink takes them, a caller waits once {@value #MAX_PENDING} characters are pending, rather
+ * the sink takes them, a caller waits once {@value #MAX_PENDING} bytes are pending, rather
  * than the heap filling up.
  */
 final class AccessLogWriter {
 
     /** How long, at most, the writer lets lines gather after writing a batch. */
     static final long GATHER_MILLIS = 50;
-    /** Characters pending at which the writer is woken rather than left to gather. */
+    /** Bytes pending at which the writer is woken rather than left to gather. */
     private static final int WAKE_AT = 256 * 1024;
-    /** Characters pending at which callers wait for the writer. */
+    private static final int INITIAL_BYTES = 16 * 1024;
+    /** Bytes pending at which callers wait for the writer. */
     static final int MAX_PENDING = 4 * 1024 * 1024;
 
     private enum Phase {
@@ -39,10 +40,10 @@ final class AccessLogWriter {
     private final Logger problems;
     private final Thread thread;
     private final Object lock = new Object();
-    /** Lines added and not taken by the writer yet, each ended by a newline. Guarded by lock. */
-    private StringBuilder pending = new StringBuilder();
+    /** Lines added and not taken by the writer yet, encoded as they are added. Guarded by lock. */
+    private Utf8Lines pending = new Utf8Lines(INITIAL_BYTES);
     /** The buffer the writer writes from; swapped with pending. Only the writer touches it. */
-    private StringBuilder taken = new StringBuilder();
+    private Utf8Lines taken = new Utf8Lines(INITIAL_BYTES);
     /** Guarded by lock. */
     private Phase phase = Phase.BUSY;
     /** Whether close() asked the writer to finish. Guarded by lock. */
@@ -65,6 +66,13 @@ final class AccessLogWriter {
 
     /** Adds a line, without its line end; it is written soon, in order. Any thread. */
     void add(CharSequence line) {
+        Utf8Lines encoded = new Utf8Lines(line.length() + 16);
+        encoded.addLine(line);
+        add(encoded);
+    }
+
+    /** Adds {@code lines}, each ended by a newline; they are written soon, in order. Any thread. */
+    void add(Utf8Lines lines) {
         synchronized (lock) {
             while (pending.length() >= MAX_PENDING && phase != Phase.CLOSED) {
                 lock.notifyAll();
@@ -78,7 +86,7 @@ final class AccessLogWriter {
             }
             if (phase != Phase.CLOSED) {
                 int before = pending.length();
-                pending.append(line).append('\n');
+                pending.append(lines);
                 if (phase == Phase.IDLE || before < WAKE_AT && pending.length() >= WAKE_AT) {
                     phase = Phase.BUSY;
                     lock.notifyAll();
@@ -88,7 +96,7 @@ final class AccessLogWriter {
         }
         // closed: this caller writes its own line, after everything the writer wrote
         synchronized (sink) {
-            write(new StringBuilder(line.length() + 1).append(line).append('\n'));
+            write(lines);
         }
     }
 
@@ -121,7 +129,7 @@ final class AccessLogWriter {
                     phase = Phase.IDLE;
                     waitQuietly(0);
                 }
-                StringBuilder full = pending;
+                Utf8Lines full = pending;
                 pending = taken;
                 taken = full;
                 last = closing;
@@ -132,8 +140,8 @@ final class AccessLogWriter {
                 write(taken);
             }
             // a large batch's buffer is not kept for ever
-            taken = taken.capacity() > 2 * WAKE_AT ? new StringBuilder() : taken;
-            taken.setLength(0);
+            taken = taken.capacity() > 2 * WAKE_AT ? new Utf8Lines(INITIAL_BYTES) : taken;
+            taken.clear();
             if (last) {
                 synchronized (lock) {
                     // what was added while the last batch was written; then callers write their own
@@ -156,12 +164,12 @@ final class AccessLogWriter {
     }
 
     /** Writes whole lines; called holding the sink. */
-    private void write(StringBuilder lines) {
+    private void write(Utf8Lines lines) {
         if (lines.length() == 0) {
             return;
         }
         try {
-            sink.write(lines);
+            sink.write(lines.array(), lines.length());
             failing = false;
         } catch (IOException | RuntimeException e) {
             if (!failing) {

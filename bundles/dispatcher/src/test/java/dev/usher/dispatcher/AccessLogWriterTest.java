@@ -38,7 +38,7 @@ class AccessLogWriterTest {
         assertEquals(expected, lines(sink.lines));
         assertTrue(sink.lines.size() < expected.size() / 10, sink.lines.size() + " entries: lines go in batches");
         assertTrue(sink.lines.stream().allMatch(entry -> entry.length() < "INFO ".length()
-                + AccessLogSink.LogService.ENTRY_CHARS), "no entry over the bound");
+                + AccessLogSink.LogService.ENTRY_BYTES), "no entry over the bound");
         writer.add("after close");
         assertEquals("INFO after close", sink.lines.get(sink.lines.size() - 1), "written by the caller itself");
     }
