@@ -153,9 +153,9 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
-        // Now: the platform MBean server costs a cold JVM about a quarter of a second, which no
-        // request needs; and the housekeeping.
-        UsherProcess.register(options);
+        // Later: the platform MBean server costs a cold JVM about a quarter of a second of CPU,
+        // which no request needs, and the first requests, as cold, need both cores now.
+        UsherProcess.registerSoon(options);
         AbandonedStorage.sweep(framework.storage());
         try {
             return FrameworkLauncher.awaitStop(framework.framework(), framework.launch().timeoutMillis());

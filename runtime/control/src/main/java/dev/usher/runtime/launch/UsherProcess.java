@@ -19,6 +19,27 @@ final class UsherProcess implements UsherProcessMBean {
         this.options = options;
     }
 
+    /** How long after Usher serves its MBean is registered. */
+    static final long REGISTER_DELAY_MILLIS = 2000;
+
+    /**
+     * Registers the process's MBean {@value #REGISTER_DELAY_MILLIS} ms from now, on a daemon
+     * thread of its own, out of the way of the first requests.
+     */
+    static void registerSoon(Options options) {
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(REGISTER_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            register(options);
+        }, "usher-mbean");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
     /** Registers the process's MBean; a failure is logged, not fatal. */
     static void register(Options options) {
         String name = options.name() == null ? "usher" : options.name();
