@@ -37,6 +37,9 @@
 #   USHER_CMD        command starting the usher rows' server instead of the Usher jar; run by
 #                    bash in the row's directory (etc/ already written) with PORT, JVM_OPTS,
 #                    JETTY_JAR and NETTY_JAR exported
+#   ROUNDS           how many times to run every row (default 1): the rows take turns, round
+#                    after round, and the table shows each figure's median over the rounds, so
+#                    that a noisy minute on a shared machine weighs on one round of one row
 #   VERBOSE          1: print every wrk report (stderr)
 #
 # The servers run one at a time (start, first 200, warm up, measure, stop), so none shares
@@ -59,6 +62,8 @@ PIPELINE_DEPTH=${PIPELINE_DEPTH:-16}
 PIPELINE_CONNECTIONS=${PIPELINE_CONNECTIONS:-256}
 ROWS=${ROWS:-usher usher-stdout usher-file usher-nolog usher-blocking jetty netty nginx}
 VERBOSE=${VERBOSE:-0}
+ROUNDS=${ROUNDS:-1}
+round=1
 PIPELINE_LUA=$here/pipeline.lua
 ALL_ROWS=" usher usher-stdout usher-file usher-nolog usher-blocking jetty netty nginx "
 
@@ -248,7 +253,7 @@ probe() {
 nap() { read -r -t "$NAP" -u "$nap_fd" _ || true; }
 
 # wait_first_200 ROW PORT PATH PID DIR: probes until PATH answers 200 and sets
-# startup_ms[ROW] to the time since DIR/launch.us. Polling every ~5 ms (the mean interval
+# startup_ms[ROW.ROUND] to the time since DIR/launch.us. Polling every ~5 ms (the mean interval
 # is printed) rather than waiting for a log line, because what a user waits for is the
 # first answer, and a server may listen before its application is there.
 wait_first_200() {
@@ -265,9 +270,9 @@ wait_first_200() {
             up=${EPOCHREALTIME/[.,]/}
             trap - PIPE
             launched=$(<"$dir/launch.us")
-            startup_ms[$row]=$(((up - launched) / 1000))
+            startup_ms[$row.$round]=$(((up - launched) / 1000))
             every=$(((up - first_poll) / polls / 100)) # tenths of a ms
-            say "$row: first 200 on $path after ${startup_ms[$row]} ms" \
+            say "$row: first 200 on $path after ${startup_ms[$row.$round]} ms" \
                 "(polled $polls times, every $((every / 10)).$((every % 10)) ms)"
             return
         fi
@@ -309,7 +314,7 @@ bench_wrk() {
 }
 
 # run_wrk ROW RUN WRK_ARGS...: one wrk -t1 run; records rps, requests and p99 (ms) under
-# ROW.RUN and any socket errors or non-2xx responses in $failures.
+# ROW.RUN.ROUND and any socket errors or non-2xx responses in $failures.
 run_wrk() {
     local row=$1 run=$2 out parsed rps reqs p99 sock non2xx
     shift 2
@@ -333,15 +338,15 @@ run_wrk() {
         }' "$out")
     read -r rps reqs p99 sock non2xx <<<"$parsed"
     [[ $rps != - ]] || { cat "$out" >&2; die "no Requests/sec in wrk's report for $row ($run)"; }
-    rps_of[$row.$run]=$rps
-    reqs_of[$row.$run]=$reqs
-    p99_of[$row.$run]=$p99
+    rps_of[$row.$run.$round]=$rps
+    reqs_of[$row.$run.$round]=$reqs
+    p99_of[$row.$run.$round]=$p99
     errors_of[$row]=$((errors_of[$row] + sock + non2xx))
     say "$(printf '%-15s %-9s %10.0f req/s %10s requests  socket errors %s  non-2xx %s%s' \
         "$row" "$run" "$rps" "$reqs" "$sock" "$non2xx" "$([[ $p99 == - ]] || echo "  p99 $p99 ms")")"
     if ((sock != 0 || non2xx != 0)); then
         if [[ $VERBOSE != 1 ]]; then cat "$out" >&2; fi
-        failures+=("$row $run (wrk -t1 $*): $sock socket errors, $non2xx non-2xx responses")
+        failures+=("$row $run, round $round (wrk -t1 $*): $sock socket errors, $non2xx non-2xx responses")
     fi
 }
 
@@ -352,7 +357,7 @@ bench_row() {
     path=$(row_path "$row")
     url=http://127.0.0.1:$port$path
     prepare_row "$row" "$dir" "$port"
-    errors_of[$row]=0
+    if ((round == 1)); then errors_of[$row]=0; fi
     say
     start "$row" "$port" "$dir" "$row_cmd"
     pid=$started_pid
@@ -367,16 +372,53 @@ bench_row() {
     run_wrk "$row" c16 -c16 -d"$DURATION" "$url"
     run_wrk "$row" c256 -c256 -d"$DURATION" --latency "$url"
     session_ticks "$pid"
-    cpu_us_of[$row]=$(awk -v t=$((ticks - before)) -v hz="$CLK_TCK" \
-        -v n=$((reqs_of[$row.c16] + reqs_of[$row.c256])) 'BEGIN { print (n > 0 ? t / hz * 1e6 / n : "-") }')
+    cpu_us_of[$row.$round]=$(awk -v t=$((ticks - before)) -v hz="$CLK_TCK" \
+        -v n=$((reqs_of[$row.c16.$round] + reqs_of[$row.c256.$round])) 'BEGIN { print (n > 0 ? t / hz * 1e6 / n : "-") }')
     run_wrk "$row" pipelined -c"$PIPELINE_CONNECTIONS" -d"$DURATION" -s "$PIPELINE_LUA" "$url" -- "$PIPELINE_DEPTH"
     stop_servers "$pid"
     pids=()
 }
 
+# median VALUE...: the median of the values ("-" ignored; the mean of the middle two of an
+# even count), or "-" when there is none.
+median() {
+    printf '%s\n' "$@" | awk '$1 != "-" { v[n++] = $1 + 0 }
+        END {
+            if (n == 0) { print "-"; exit }
+            for (i = 1; i < n; i++) for (j = i; j > 0 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+            print (n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2)
+        }'
+}
+
+# summarize: each row's figures, the median over the rounds, under ROW.RUN (rps, p99) and
+# ROW (CPU, start-up), which the table and the ratios read.
+summarize() {
+    local row run r values
+    for row in $ROWS; do
+        [[ -z ${skipped_of[$row]:-} ]] || continue
+        for run in c16 c256 pipelined; do
+            values=()
+            for ((r = 1; r <= ROUNDS; r++)); do values+=("${rps_of[$row.$run.$r]:--}"); done
+            rps_of[$row.$run]=$(median "${values[@]}")
+            values=()
+            for ((r = 1; r <= ROUNDS; r++)); do values+=("${p99_of[$row.$run.$r]:--}"); done
+            p99_of[$row.$run]=$(median "${values[@]}")
+        done
+        values=()
+        for ((r = 1; r <= ROUNDS; r++)); do values+=("${cpu_us_of[$row.$r]:--}"); done
+        cpu_us_of[$row]=$(median "${values[@]}")
+        values=()
+        for ((r = 1; r <= ROUNDS; r++)); do values+=("${startup_ms[$row.$r]:--}"); done
+        startup_ms[$row]=$(median "${values[@]}")
+    done
+}
+
 print_table() {
     local row fmt='%-15s %11s %11s %11s %9s %11s %11s %6s\n'
     echo "JVM_OPTS=$JVM_OPTS; wrk -t1, $DURATION per measured run, after a $WARMUP warm-up at c256, on the row's path"
+    if ((ROUNDS > 1)); then
+        echo "each figure: the median of $ROUNDS rounds, the rows taking turns in each"
+    fi
     echo "pipelined: c$PIPELINE_CONNECTIONS, $PIPELINE_DEPTH requests per write; p99: of the c256 run;" \
         "CPU: server utime+stime over the c16 and c256 runs / their requests"
     echo "start-up: server launch to its first 200 on the row's path, fresh directory;" \
@@ -391,7 +433,7 @@ print_table() {
         # shellcheck disable=SC2059
         printf "$fmt" "$row" "$(num "${rps_of[$row.c16]}" 0)" "$(num "${rps_of[$row.c256]}" 0)" \
             "$(num "${rps_of[$row.pipelined]}" 0)" "$(num "${p99_of[$row.c256]}" 2)" \
-            "$(num "${cpu_us_of[$row]}" 1)" "${startup_ms[$row]}" "${errors_of[$row]}"
+            "$(num "${cpu_us_of[$row]}" 1)" "$(num "${startup_ms[$row]}" 0)" "${errors_of[$row]}"
     done
 }
 
@@ -432,6 +474,7 @@ print_ratios() {
 print_log_ratios() {
     local row col cells fmt='%-15s %10s %10s %10s %10s\n'
     [[ -n ${rps_of[usher-nolog.c16]:-} ]] || return 0
+    [[ " $ROWS " =~ \ (usher|usher-stdout|usher-file)\  ]] || return 0
     echo
     echo "access-log rows / usher-nolog (req/s; CPU us/req)"
     # shellcheck disable=SC2059
@@ -458,15 +501,20 @@ main() {
     trap 'exit 130' INT TERM
     declare -gA rps_of=() reqs_of=() p99_of=() cpu_us_of=() startup_ms=() errors_of=() skipped_of=()
     failures=()
-    say "JVM_OPTS=$JVM_OPTS  ROWS=$ROWS  DURATION=$DURATION  WARMUP=$WARMUP"
-    for row in $ROWS; do
-        if [[ $row == nginx && ! -x $NGINX ]]; then
-            skipped_of[$row]="nginx not installed (apt-get install -y nginx-light)"
-            say "nginx: skipped, not installed"
-            continue
-        fi
-        bench_row "$row"
+    [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive whole number, not '$ROUNDS'"
+    say "JVM_OPTS=$JVM_OPTS  ROWS=$ROWS  DURATION=$DURATION  WARMUP=$WARMUP  ROUNDS=$ROUNDS"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        ((ROUNDS == 1)) || say "== round $round of $ROUNDS"
+        for row in $ROWS; do
+            if [[ $row == nginx && ! -x $NGINX ]]; then
+                skipped_of[$row]="nginx not installed (apt-get install -y nginx-light)"
+                say "nginx: skipped, not installed"
+                continue
+            fi
+            bench_row "$row"
+        done
     done
+    summarize
     say
     print_table
     print_ratios
