@@ -390,26 +390,26 @@ median() {
         }'
 }
 
+# summarize_key ARRAY KEY: sets ARRAY[KEY] to the median of ARRAY[KEY.1] ... ARRAY[KEY.ROUNDS].
+summarize_key() {
+    local -n figures=$1
+    local key=$2 r values=()
+    for ((r = 1; r <= ROUNDS; r++)); do values+=("${figures[$key.$r]:--}"); done
+    figures[$key]=$(median "${values[@]}")
+}
+
 # summarize: each row's figures, the median over the rounds, under ROW.RUN (rps, p99) and
 # ROW (CPU, start-up), which the table and the ratios read.
 summarize() {
-    local row run r values
+    local row run
     for row in $ROWS; do
         [[ -z ${skipped_of[$row]:-} ]] || continue
         for run in c16 c256 pipelined; do
-            values=()
-            for ((r = 1; r <= ROUNDS; r++)); do values+=("${rps_of[$row.$run.$r]:--}"); done
-            rps_of[$row.$run]=$(median "${values[@]}")
-            values=()
-            for ((r = 1; r <= ROUNDS; r++)); do values+=("${p99_of[$row.$run.$r]:--}"); done
-            p99_of[$row.$run]=$(median "${values[@]}")
+            summarize_key rps_of "$row.$run"
+            summarize_key p99_of "$row.$run"
         done
-        values=()
-        for ((r = 1; r <= ROUNDS; r++)); do values+=("${cpu_us_of[$row.$r]:--}"); done
-        cpu_us_of[$row]=$(median "${values[@]}")
-        values=()
-        for ((r = 1; r <= ROUNDS; r++)); do values+=("${startup_ms[$row.$r]:--}"); done
-        startup_ms[$row]=$(median "${values[@]}")
+        summarize_key cpu_us_of "$row"
+        summarize_key startup_ms "$row"
     done
 }
 

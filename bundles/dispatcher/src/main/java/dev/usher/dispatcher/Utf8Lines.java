@@ -57,17 +57,19 @@ final class Utf8Lines {
 
     /** Appends {@code text}, which is UTF-8 already. */
     Utf8Lines append(byte[] text) {
-        ensure(text.length);
-        System.arraycopy(text, 0, bytes, length, text.length);
-        length += text.length;
-        return this;
+        return append(text, text.length);
     }
 
-    /** Appends {@code length} bytes of what {@code other} holds. */
+    /** Appends what {@code other} holds. */
     void append(Utf8Lines other) {
-        ensure(other.length);
-        System.arraycopy(other.bytes, 0, bytes, length, other.length);
-        length += other.length;
+        append(other.bytes, other.length);
+    }
+
+    private Utf8Lines append(byte[] text, int count) {
+        ensure(count);
+        System.arraycopy(text, 0, bytes, length, count);
+        length += count;
+        return this;
     }
 
     /** Appends {@code value} in decimal. */

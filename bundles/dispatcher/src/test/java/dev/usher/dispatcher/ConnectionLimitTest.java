@@ -77,6 +77,14 @@ class ConnectionLimitTest {
                 && server.pools().connectionsForTest().size() == server.connectionCount());
     }
 
+    /** Has each client's request block in the application, holding a slot, until {@link #release}. */
+    private void occupy(RawClient... clients) throws IOException, InterruptedException {
+        for (RawClient client : clients) {
+            client.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        assertTrue(entered.tryAcquire(clients.length, 10, TimeUnit.SECONDS));
+    }
+
     private static String get(RawClient client, String path) throws IOException {
         return client.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").read().text();
     }
@@ -86,9 +94,7 @@ class ConnectionLimitTest {
         InetSocketAddress address = start(2, 100);
         try (RawClient one = new RawClient(address); RawClient two = new RawClient(address);
                 RawClient third = new RawClient(address)) {
-            one.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-            two.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertTrue(entered.tryAcquire(2, 10, TimeUnit.SECONDS));
+            occupy(one, two);
             third.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
             assertFalse(third.answersWithin(300), "two requests are served: the third waits in line");
             assertEquals(2, server.pools().served());
@@ -109,8 +115,7 @@ class ConnectionLimitTest {
     void aConnectionInLineThatSendsMoreStopsBeingReadUntilAdmitted() throws Exception {
         InetSocketAddress address = start(1, 100);
         try (RawClient busy = new RawClient(address); RawClient next = new RawClient(address)) {
-            busy.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS));
+            occupy(busy);
             next.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
             awaitTrue(() -> server.pools().connectionsForTest().stream().anyMatch(Connection::inLineForTest));
             Connection inLine = server.pools().connectionsForTest().stream().filter(Connection::inLineForTest)
@@ -152,8 +157,7 @@ class ConnectionLimitTest {
     void raisingTheConnectionLimitAdmitsTheRequestsInLine() throws Exception {
         InetSocketAddress address = start(1, 100);
         try (RawClient busy = new RawClient(address); RawClient next = new RawClient(address)) {
-            busy.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS));
+            occupy(busy);
             next.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
             assertFalse(next.answersWithin(300));
             settings.put("connection_limit", "5");
@@ -226,8 +230,7 @@ class ConnectionLimitTest {
     void aConnectionAnApplicationIsAnsweringIsNeverShed() throws Exception {
         InetSocketAddress address = start(10, 1);
         try (RawClient busy = new RawClient(address)) {
-            busy.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS));
+            occupy(busy);
             RawClient idle = new RawClient(address);
             assertEquals("hello 0", get(idle, "/"));
             awaitWaiting(1);

@@ -41,7 +41,7 @@ final class UsherProcess implements UsherProcessMBean {
     }
 
     /** Registers the process's MBean; a failure is logged, not fatal. */
-    static void register(Options options) {
+    private static void register(Options options) {
         String name = options.name() == null ? "usher" : options.name();
         try {
             ManagementFactory.getPlatformMBeanServer().registerMBean(new UsherProcess(name, options),
