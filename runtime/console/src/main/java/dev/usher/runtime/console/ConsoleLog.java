@@ -3,6 +3,7 @@ package dev.usher.runtime.console;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -41,7 +42,8 @@ import org.osgi.service.log.LogReaderService;
  * <p>Lines go to {@link System#out} as it is at the moment of printing: the launcher points it
  * at the log file with {@code --log-file} and at a new one when USR1 reopens it. They are printed
  * a batch at a time, at most {@value #FLUSH_MILLIS} ms after the first of them arrived, so that
- * an access log's thousands of lines a second cost a few writes, not one (or more) each.
+ * an access log's thousands of lines a second cost a few writes, not one (or more) each. They
+ * are printed in UTF-8, whatever the platform's encoding, as {@code accesslog=-} prints.
  *
  * <p>On activation it first prints what the Log Service still holds of its history, so what
  * was logged before this component started is not lost (as far as the history reaches). On
@@ -74,8 +76,8 @@ public final class ConsoleLog {
     /** Text waiting that is printed at once rather than left to wait. */
     private static final int FLUSH_AT = 64 * 1024;
 
-    /** Lines formatted and not printed yet. Guarded by this. */
-    private final StringBuilder unprinted = new StringBuilder();
+    /** Lines formatted and not printed yet, in UTF-8. Guarded by this. */
+    private final LineBuffer unprinted = new LineBuffer(FLUSH_AT);
     /** Whether a flush of {@link #unprinted} is scheduled. Guarded by this. */
     private boolean flushScheduled;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -141,9 +143,9 @@ public final class ConsoleLog {
         if (entry.getException() != null) {
             StringWriter trace = new StringWriter();
             entry.getException().printStackTrace(new PrintWriter(trace));
-            unprinted.append(trace);
+            unprinted.append(trace.toString().getBytes(StandardCharsets.UTF_8));
         }
-        if (unprinted.length() >= FLUSH_AT) {
+        if (unprinted.size() >= FLUSH_AT) {
             flush();
         } else if (!flushScheduled) {
             flushScheduled = true;
@@ -158,11 +160,10 @@ public final class ConsoleLog {
     /** Prints what waits, in one go. */
     synchronized void flush() {
         flushScheduled = false;
-        if (unprinted.length() > 0) {
+        if (unprinted.size() > 0) {
             PrintStream out = System.out;
-            out.print(unprinted);
+            unprinted.printTo(out);
             out.flush();
-            unprinted.setLength(0);
         }
     }
 

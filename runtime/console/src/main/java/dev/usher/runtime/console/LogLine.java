@@ -1,5 +1,6 @@
 package dev.usher.runtime.console;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +28,8 @@ final class LogLine {
     /** One second's time text, shared by the lines within it: an access log prints thousands a second. */
     private record Second(long epochSecond, String text) {
     }
+
+    private static final byte[] SEPARATOR = System.lineSeparator().getBytes(StandardCharsets.UTF_8);
 
     private static volatile Second second = new Second(Long.MIN_VALUE, "");
 
@@ -84,27 +87,47 @@ final class LogLine {
      * lines in one entry), one line each, each with the entry's time, level and names.
      */
     String format(LogEntry entry) {
-        StringBuilder text = new StringBuilder(160);
+        LineBuffer text = new LineBuffer(160);
         appendTo(text, entry);
-        return text.substring(0, text.length() - System.lineSeparator().length());
+        String lines = text.toString();
+        return lines.substring(0, lines.length() - System.lineSeparator().length());
     }
 
-    /** Appends what {@link #format} gives, each line ended by the line separator. */
-    void appendTo(StringBuilder out, LogEntry entry) {
+    /**
+     * Appends what {@link #format} gives in UTF-8, each line ended by the line separator. Bytes,
+     * not characters: an access log entry holds kilobytes of lines, and the console prints them
+     * without a character encoder's pass over each.
+     */
+    void appendTo(LineBuffer out, LogEntry entry) {
         Bundle bundle = entry.getBundle();
-        String message = String.valueOf(entry.getMessage());
-        String prefix = line(entry.getTime(), entry.getLogLevel(), name, bundle == null ? null : bundle.getSymbolicName(),
-                entry.getLoggerName(), "");
-        String separator = System.lineSeparator();
+        String text = String.valueOf(entry.getMessage());
+        byte[] message = text.getBytes(StandardCharsets.UTF_8);
+        // As many bytes as characters: all ASCII, so the String's (vectorised) indexOf finds the
+        // newlines. Otherwise the bytes are searched; a newline byte is never part of a longer
+        // UTF-8 sequence.
+        boolean ascii = message.length == text.length();
+        byte[] prefix = line(entry.getTime(), entry.getLogLevel(), name, bundle == null ? null : bundle.getSymbolicName(),
+                entry.getLoggerName(), "").getBytes(StandardCharsets.UTF_8);
         int start = 0;
         do {
-            int end = message.indexOf('\n', start);
+            int end = ascii ? text.indexOf('\n', start) : indexOfNewline(message, start);
             if (end < 0) {
-                end = message.length();
+                end = message.length;
             }
-            out.append(prefix).append(message, start, end).append(separator);
+            out.append(prefix);
+            out.append(message, start, end - start);
+            out.append(SEPARATOR);
             start = end + 1;
-        } while (start < message.length());
+        } while (start < message.length);
+    }
+
+    private static int indexOfNewline(byte[] text, int from) {
+        for (int i = from; i < text.length; i++) {
+            if (text[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A console line, for entries and for what the console says itself. */

@@ -85,6 +85,26 @@ class LogLineTest {
     }
 
     @Test
+    void linesAreSplitAlikeWhetherTheMessageIsAsciiOrNot() {
+        LogLine line = new LogLine(LogLevel.INFO, false);
+        for (String[] message : new String[][] {{"a", "", "b"}, {"naïve", "", "\uD83D\uDE00 émoji", "z"}}) {
+            String text = line.format(entry("b", "b", LogLevel.INFO, String.join("\n", message)));
+            List<String> lines = text.lines().toList();
+            assertEquals(message.length, lines.size(), text);
+            for (int i = 0; i < message.length; i++) {
+                assertTrue(lines.get(i).endsWith(" INFO  b " + message[i]), lines.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aMessageLongerThanTheBufferIsKeptWhole() {
+        String longLine = "x".repeat(10_000);
+        String text = new LogLine(LogLevel.INFO, false).format(entry("b", "b", LogLevel.INFO, longLine + "\n" + longLine));
+        assertEquals(List.of(longLine, longLine), text.lines().map(l -> l.substring(l.indexOf(" b ") + 3)).toList());
+    }
+
+    @Test
     void timeIsLocalWithMilliseconds() {
         long time = 1_764_921_905_007L;
         String expected = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
