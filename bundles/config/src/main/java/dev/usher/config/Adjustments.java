@@ -77,6 +77,8 @@ import java.util.TreeSet;
  * @param accessLogFormat an access log line, in gunicorn's {@code %(h)s} atoms
  * @param reusePort whether listeners bind with {@code SO_REUSEPORT}, so a second server can
  *     bind the same addresses and take over
+ * @param workerClass how blocking applications run: on the {@code threads} pool, or on a virtual
+ *     thread per request (gunicorn's {@code -k/--worker-class})
  */
 public record Adjustments(
         List<ListenAddress> listen,
@@ -116,7 +118,8 @@ public record Adjustments(
         int timeout,
         String accessLog,
         String accessLogFormat,
-        boolean reusePort) {
+        boolean reusePort,
+        WorkerClass workerClass) {
 
     /** gunicorn's default access log format: the combined log format. */
     public static final String DEFAULT_ACCESS_LOG_FORMAT =
@@ -158,7 +161,7 @@ public record Adjustments(
             "unix_socket", "unix_socket_perms", "trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers",
             "clear_untrusted_proxy_headers", "log_untrusted_proxy_headers", "server_name",
             "asyncore_loop_timeout", "asyncore_use_poll", "graceful_timeout", "timeout", "accesslog",
-            "access_log_format", "reuse_port");
+            "access_log_format", "reuse_port", "worker_class");
 
     /**
      * The settings whose default is not one fixed value (it follows from other settings, or from
@@ -177,6 +180,7 @@ public record Adjustments(
         Objects.requireNonNull(unixSocket, "unixSocket");
         Objects.requireNonNull(trustedProxy, "trustedProxy");
         Objects.requireNonNull(serverName, "serverName");
+        Objects.requireNonNull(workerClass, "workerClass");
         trustedProxyHeaders = Collections.unmodifiableSortedSet(new TreeSet<>(trustedProxyHeaders));
         if (listen.isEmpty() && unixSocket.isEmpty()) {
             throw new IllegalArgumentException("nothing to listen on");
@@ -360,7 +364,29 @@ public record Adjustments(
                 v.integer("timeout", 0, 0, Integer.MAX_VALUE),
                 v.string("accesslog", ""),
                 accessLogFormat(v),
-                v.bool("reuse_port", false));
+                v.bool("reuse_port", false),
+                workerClass(v));
+    }
+
+    /**
+     * {@code worker_class}: {@code sync} or {@code virtual}; {@code virtual} only on a JVM that
+     * has virtual threads, so that a server on Java 17 keeps its settings rather than failing
+     * at its first request.
+     */
+    private static WorkerClass workerClass(Values v) throws InvalidSettingException {
+        String value = v.string("worker_class", WorkerClass.SYNC.setting());
+        WorkerClass workerClass;
+        try {
+            workerClass = WorkerClass.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("worker_class", value, e.getMessage());
+        }
+        if (!workerClass.available()) {
+            throw new InvalidSettingException("worker_class", value, "needs Java "
+                    + WorkerClass.VIRTUAL_THREADS_SINCE + " or later for virtual threads; this JVM is Java "
+                    + Runtime.version().feature());
+        }
+        return workerClass;
     }
 
     /** The access log format: gunicorn's atoms, each {@code %(name)s} closed. */

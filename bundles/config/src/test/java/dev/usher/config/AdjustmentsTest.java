@@ -78,6 +78,7 @@ class AdjustmentsTest {
         assertEquals("", a.accessLog());
         assertEquals("%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"", a.accessLogFormat());
         assertFalse(a.reusePort());
+        assertEquals(WorkerClass.SYNC, a.workerClass());
         assertEquals(a, Adjustments.defaults());
     }
 
@@ -95,7 +96,7 @@ class AdjustmentsTest {
                 "trustedProxyCount:int", "trustedProxyHeaders:Set", "clearUntrustedProxyHeaders:boolean",
                 "logUntrustedProxyHeaders:boolean", "serverName:String", "asyncoreLoopTimeout:int",
                 "asyncoreUsePoll:boolean", "gracefulTimeout:int", "timeout:int", "accessLog:String",
-                "accessLogFormat:String", "reusePort:boolean"), names);
+                "accessLogFormat:String", "reusePort:boolean", "workerClass:WorkerClass"), names);
     }
 
     // ---- numbers -------------------------------------------------------------------------------
@@ -348,13 +349,30 @@ class AdjustmentsTest {
     }
 
     @Test
+    void workerClassIsSyncOrVirtualAndVirtualNeedsAJvmWithVirtualThreads() throws InvalidSettingException {
+        assertEquals(WorkerClass.SYNC, Adjustments.parse(Map.of("worker_class", " SYNC ")).workerClass());
+        InvalidSettingException gevent = assertThrows(InvalidSettingException.class,
+                () -> Adjustments.parse(Map.of("worker_class", "gevent")));
+        assertEquals("worker_class", gevent.property());
+        assertTrue(gevent.getMessage().contains("neither sync nor virtual"), gevent.getMessage());
+        if (Runtime.version().feature() >= 21) {
+            assertEquals(WorkerClass.VIRTUAL, Adjustments.parse(Map.of("worker_class", "virtual")).workerClass());
+        } else {
+            InvalidSettingException old = assertThrows(InvalidSettingException.class,
+                    () -> Adjustments.parse(Map.of("worker_class", "virtual")));
+            assertEquals("worker_class", old.property());
+            assertTrue(old.getMessage().contains("needs Java 21 or later"), old.getMessage());
+        }
+    }
+
+    @Test
     void everySettingIsAKnownProperty() {
         Map<String, Object> all = new HashMap<>();
         for (String name : Adjustments.PROPERTIES) {
             all.put(name, "x");
         }
         assertEquals(Set.of(), Adjustments.unknownProperties(all));
-        assertEquals(40, Adjustments.PROPERTIES.size());
+        assertEquals(41, Adjustments.PROPERTIES.size());
         assertEquals(Adjustments.class.getRecordComponents().length + 2, Adjustments.PROPERTIES.size(),
                 "every component is one property, but listen is three (host, port, listen)");
     }
@@ -370,7 +388,7 @@ class AdjustmentsTest {
                 d.channelRequestLookahead(), "", d.unixSocketPerms(), d.trustedProxy(), d.trustedProxyCount(),
                 d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(), d.logUntrustedProxyHeaders(),
                 d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll(), d.gracefulTimeout(), d.timeout(),
-                d.accessLog(), d.accessLogFormat(), d.reusePort()));
+                d.accessLog(), d.accessLogFormat(), d.reusePort(), d.workerClass()));
         assertEquals("nothing to listen on", e.getMessage());
         Adjustments unixOnly = new Adjustments(List.of(),
                 d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
@@ -380,7 +398,7 @@ class AdjustmentsTest {
                 d.channelRequestLookahead(), "/run/usher.sock", d.unixSocketPerms(), d.trustedProxy(),
                 d.trustedProxyCount(), d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(),
                 d.logUntrustedProxyHeaders(), d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll(),
-                d.gracefulTimeout(), d.timeout(), d.accessLog(), d.accessLogFormat(), d.reusePort());
+                d.gracefulTimeout(), d.timeout(), d.accessLog(), d.accessLogFormat(), d.reusePort(), d.workerClass());
         assertEquals(List.of(), unixOnly.listen());
     }
 }

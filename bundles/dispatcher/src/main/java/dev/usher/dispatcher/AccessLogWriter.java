@@ -1,6 +1,9 @@
 package dev.usher.dispatcher;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.service.log.Logger;
 
@@ -39,7 +42,15 @@ final class AccessLogWriter {
     private final AccessLogSink sink;
     private final Logger problems;
     private final Thread thread;
-    private final Object lock = new Object();
+    /**
+     * Guards what is pending. Locks, not monitors: a caller on a virtual thread that waits for
+     * room unmounts instead of pinning its carrier.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when lines are added, taken or the writer is asked to close. */
+    private final Condition changed = lock.newCondition();
+    /** Held while the sink is written: by the writer, or by a caller once closed. */
+    private final ReentrantLock sinkLock = new ReentrantLock();
     /** Lines added and not taken by the writer yet, encoded as they are added. Guarded by lock. */
     private Utf8Lines pending = new Utf8Lines(INITIAL_BYTES);
     /** The buffer the writer writes from; swapped with pending. Only the writer touches it. */
@@ -48,7 +59,7 @@ final class AccessLogWriter {
     private Phase phase = Phase.BUSY;
     /** Whether close() asked the writer to finish. Guarded by lock. */
     private boolean closing;
-    /** Whether the last write failed: the next failure is not logged again until one succeeds. Guarded by sink. */
+    /** Whether the last write failed: the next failure is not logged again until one succeeds. Guarded by sinkLock. */
     private boolean failing;
 
     /**
@@ -73,11 +84,12 @@ final class AccessLogWriter {
 
     /** Adds {@code lines}, each ended by a newline; they are written soon, in order. Any thread. */
     void add(Utf8Lines lines) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             while (pending.length() >= MAX_PENDING && phase != Phase.CLOSED) {
-                lock.notifyAll();
+                changed.signalAll();
                 try {
-                    lock.wait();
+                    changed.await();
                 } catch (InterruptedException e) {
                     // the line is still written: only the wait is cut short
                     Thread.currentThread().interrupt();
@@ -89,14 +101,19 @@ final class AccessLogWriter {
                 pending.append(lines);
                 if (phase == Phase.IDLE || before < WAKE_AT && pending.length() >= WAKE_AT) {
                     phase = Phase.BUSY;
-                    lock.notifyAll();
+                    changed.signalAll();
                 }
                 return;
             }
+        } finally {
+            lock.unlock();
         }
         // closed: this caller writes its own line, after everything the writer wrote
-        synchronized (sink) {
+        sinkLock.lock();
+        try {
             write(lines);
+        } finally {
+            sinkLock.unlock();
         }
     }
 
@@ -105,9 +122,12 @@ final class AccessLogWriter {
      * written by the caller that adds it. Waits for the writer at most {@code timeoutMillis}.
      */
     void close(long timeoutMillis) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             closing = true;
-            lock.notifyAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
         try {
             thread.join(timeoutMillis);
@@ -124,7 +144,8 @@ final class AccessLogWriter {
     private void run() {
         while (true) {
             boolean last;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 while (pending.length() == 0 && !closing) {
                     phase = Phase.IDLE;
                     waitQuietly(0);
@@ -134,36 +155,50 @@ final class AccessLogWriter {
                 taken = full;
                 last = closing;
                 // callers may be waiting for room
-                lock.notifyAll();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-            synchronized (sink) {
+            sinkLock.lock();
+            try {
                 write(taken);
+            } finally {
+                sinkLock.unlock();
             }
             // a large batch's buffer is not kept for ever
             taken = taken.capacity() > 2 * WAKE_AT ? new Utf8Lines(INITIAL_BYTES) : taken;
             taken.clear();
             if (last) {
-                synchronized (lock) {
+                lock.lock();
+                try {
                     // what was added while the last batch was written; then callers write their own
-                    synchronized (sink) {
+                    sinkLock.lock();
+                    try {
                         write(pending);
                         phase = Phase.CLOSED;
                         sink.close();
+                    } finally {
+                        sinkLock.unlock();
                     }
-                    lock.notifyAll();
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
                 }
                 return;
             }
-            synchronized (lock) {
+            lock.lock();
+            try {
                 // let lines gather: one batch per interval under load rather than one a line
                 if (!closing && pending.length() < WAKE_AT) {
                     waitQuietly(GATHER_MILLIS);
                 }
+            } finally {
+                lock.unlock();
             }
         }
     }
 
-    /** Writes whole lines; called holding the sink. */
+    /** Writes whole lines; called holding sinkLock. */
     private void write(Utf8Lines lines) {
         if (lines.length() == 0) {
             return;
@@ -182,7 +217,11 @@ final class AccessLogWriter {
 
     private void waitQuietly(long millis) {
         try {
-            lock.wait(millis);
+            if (millis == 0) {
+                changed.await();
+            } else {
+                changed.await(millis, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             // only close() ends the writer, so that no line is lost
         }

@@ -1,5 +1,6 @@
 package dev.usher.dispatcher;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -8,12 +9,21 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.usher.config.WorkerClass;
+
 /**
- * Where a server's blocking application calls run, never more than {@code threads} at once
- * (waitress's meaning): on the {@code threads} application threads, or on an I/O loop's own
- * thread while the call is quick ({@link IoLoop}). A call holds one of {@code threads} permits
- * wherever it runs; a call its loop {@linkplain IoLoop released} keeps its permit on the thread
- * it ran on, which is tracked here so that a stop waits for it as for the application threads.
+ * Where a server's blocking application calls run, as {@code worker_class} says.
+ *
+ * <p>{@code sync}: never more than {@code threads} at once (waitress's meaning), on the
+ * {@code threads} application threads, or on an I/O loop's own thread while the call is quick
+ * ({@link IoLoop}). A call holds one of {@code threads} permits wherever it runs; a call its loop
+ * {@linkplain IoLoop released} keeps its permit on the thread it ran on, which is tracked here so
+ * that a stop waits for it as for the application threads.
+ *
+ * <p>{@code virtual}: each call on a virtual thread of its own, without a permit: as many at once
+ * as there are requests being answered, which {@code connection_limit} bounds. Those threads are
+ * tracked too, for the stop. A change of {@code worker_class} applies to the calls that start
+ * from then on; those running finish where they are.
  */
 final class ApplicationCalls {
 
@@ -37,12 +47,68 @@ final class ApplicationCalls {
     private final Permits permits;
     private final ThreadPoolExecutor pool;
     private final Set<Thread> released = ConcurrentHashMap.newKeySet();
+    /** The virtual threads running calls. */
+    private final Set<Thread> virtualCalls = ConcurrentHashMap.newKeySet();
+    /** Null on a JVM without virtual threads. */
+    private final ThreadFactory virtualThreads;
+    private volatile WorkerClass workerClass;
     private int threads;
 
-    ApplicationCalls(int threads, ThreadFactory factory) {
+    /**
+     * @param factory the application threads' factory
+     * @param virtualPrefix the name of virtual threads, before their number
+     */
+    ApplicationCalls(int threads, WorkerClass workerClass, ThreadFactory factory, String virtualPrefix) {
         this.threads = threads;
         this.permits = new Permits(threads);
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        this.virtualThreads = VirtualThreads.factory(virtualPrefix);
+        workerClass(workerClass);
+    }
+
+    /**
+     * Sets how calls starting from now on run.
+     *
+     * @throws IllegalStateException for {@code virtual} on a JVM without virtual threads (the
+     *     settings' validation refuses it first)
+     */
+    void workerClass(WorkerClass next) {
+        if (next == WorkerClass.VIRTUAL && virtualThreads == null) {
+            throw new IllegalStateException("this JVM has no virtual threads");
+        }
+        workerClass = next;
+    }
+
+    /** Whether calls run on virtual threads, so none runs on an I/O loop's thread. */
+    boolean virtual() {
+        return workerClass == WorkerClass.VIRTUAL;
+    }
+
+    /** Runs {@code task} away from the I/O loop: on a virtual thread of its own, or on the pool. */
+    void runAway(Task task) {
+        if (workerClass == WorkerClass.VIRTUAL) {
+            runOnVirtualThread(task);
+        } else {
+            runOnPool(task);
+        }
+    }
+
+    private void runOnVirtualThread(Task task) {
+        Thread thread = virtualThreads.newThread(() -> {
+            try {
+                task.run();
+            } finally {
+                virtualCalls.remove(Thread.currentThread());
+            }
+        });
+        // tracked before it starts: it removes itself once done
+        virtualCalls.add(thread);
+        thread.start();
+    }
+
+    /** How many calls run on virtual threads now. */
+    int virtualCallsRunning() {
+        return virtualCalls.size();
     }
 
     /** Runs {@code task} on an application thread, once a permit is free. */
@@ -106,34 +172,39 @@ final class ApplicationCalls {
         pool.shutdown();
         try {
             if (!awaitCalls(deadlineNanos)) {
-                pool.shutdownNow();
-                released.forEach(Thread::interrupt);
+                interruptAll();
                 awaitCalls(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
             }
         } catch (InterruptedException e) {
-            pool.shutdownNow();
-            released.forEach(Thread::interrupt);
+            interruptAll();
             Thread.currentThread().interrupt();
         }
     }
 
     /** Stops at once: calls under way are interrupted. */
     void stopNow() {
+        interruptAll();
+    }
+
+    private void interruptAll() {
         pool.shutdownNow();
         released.forEach(Thread::interrupt);
+        virtualCalls.forEach(Thread::interrupt);
     }
 
     private boolean awaitCalls(long deadlineNanos) throws InterruptedException {
         if (!pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             return false;
         }
-        for (Thread thread : released) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return released.isEmpty();
+        for (Set<Thread> threads : List.of(released, virtualCalls)) {
+            for (Thread thread : threads) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return released.isEmpty() && virtualCalls.isEmpty();
+                }
+                TimeUnit.NANOSECONDS.timedJoin(thread, left);
             }
-            TimeUnit.NANOSECONDS.timedJoin(thread, left);
         }
-        return released.isEmpty();
+        return released.isEmpty() && virtualCalls.isEmpty();
     }
 }

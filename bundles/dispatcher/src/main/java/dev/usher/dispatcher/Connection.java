@@ -11,6 +11,8 @@ import java.util.List;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.usher.config.Adjustments;
@@ -132,8 +134,18 @@ final class Connection implements Selectable {
     /** Written by the loop, and by a task as it ends. */
     private volatile long lastActivityNanos;
 
-    // Guarded by this: shared between the loop and the application thread answering.
+    // Guarded by output: shared between the loop and the application thread answering.
     private final OutputQueue pending;
+    /**
+     * Guards {@link #pending} and the output flags. A lock, not the monitor: a writer on a
+     * virtual thread waiting for the client to read unmounts instead of pinning its carrier.
+     */
+    private final ReentrantLock output = new ReentrantLock();
+    /**
+     * Signalled when pending output fell to the high watermark, or the output closed; made by
+     * the first writer that waits (most connections never do). Guarded by output.
+     */
+    private Condition drained;
     private boolean outputClosed;
     private boolean waitingForDrain;
 
@@ -418,9 +430,9 @@ final class Connection implements Selectable {
         Task task = new Task(server, this, requests);
         if (nonblocking) {
             task.run();
-        } else if (streams) {
-            // it reads a body this loop must go on reading: never on the loop's thread
-            server.applicationCalls().runOnPool(task);
+        } else if (streams || server.applicationCalls().virtual()) {
+            // a streamed body this loop must go on reading: never on the loop's thread
+            server.applicationCalls().runAway(task);
         } else {
             loop.call(task);
         }
@@ -491,7 +503,8 @@ final class Connection implements Selectable {
      */
     void send(ByteBuffer bytes) {
         boolean scheduleFlush = false;
-        synchronized (this) {
+        output.lock();
+        try {
             if (outputClosed) {
                 bytes.position(bytes.limit());
                 return;
@@ -521,6 +534,8 @@ final class Connection implements Selectable {
                     return;
                 }
             }
+        } finally {
+            output.unlock();
         }
         if (scheduleFlush) {
             loop.execute(this::flushPending);
@@ -542,40 +557,61 @@ final class Connection implements Selectable {
      */
     void sendFile(FileChannel file, long position, long length) throws IOException {
         boolean scheduleFlush;
-        synchronized (this) {
+        output.lock();
+        try {
             if (outputClosed) {
                 file.close();
                 throw new IOException("the connection is closed");
             }
             scheduleFlush = pending.isEmpty();
             pending.appendFile(file, position, length);
+        } finally {
+            output.unlock();
         }
         if (scheduleFlush) {
             loop.execute(this::flushPending);
         }
     }
 
-    private synchronized void awaitDrain(long watermark) {
+    private void awaitDrain(long watermark) {
         boolean interrupted = false;
-        while (pending.buffered() > watermark && !outputClosed) {
-            waitingForDrain = true;
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        output.lock();
+        try {
+            while (pending.buffered() > watermark && !outputClosed) {
+                waitingForDrain = true;
+                if (drained == null) {
+                    drained = output.newCondition();
+                }
+                try {
+                    drained.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        } finally {
+            output.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private synchronized boolean pendingAbove(long watermark) {
-        return pending.buffered() > watermark && !outputClosed;
+    private boolean pendingAbove(long watermark) {
+        output.lock();
+        try {
+            return pending.buffered() > watermark && !outputClosed;
+        } finally {
+            output.unlock();
+        }
     }
 
-    private synchronized boolean hasPending() {
-        return !pending.isEmpty();
+    private boolean hasPending() {
+        output.lock();
+        try {
+            return !pending.isEmpty();
+        } finally {
+            output.unlock();
+        }
     }
 
     private void flushPending() {
@@ -584,7 +620,8 @@ final class Connection implements Selectable {
         }
         boolean drained;
         boolean failed = false;
-        synchronized (this) {
+        output.lock();
+        try {
             try {
                 earn(pending.writeTo(channel, server.adjustments().sendBytes()));
             } catch (IOException e) {
@@ -593,9 +630,11 @@ final class Connection implements Selectable {
             }
             if (waitingForDrain && pending.buffered() <= server.adjustments().outbufHighWatermark()) {
                 waitingForDrain = false;
-                notifyAll();
+                this.drained.signalAll();
             }
             drained = pending.isEmpty();
+        } finally {
+            output.unlock();
         }
         lastActivityNanos = loop.now();
         boolean idle = state.get() == IDLE;
@@ -823,6 +862,15 @@ final class Connection implements Selectable {
     }
 
     /** Whether its request waits in line for a slot; for tests, which read it from another thread. */
+    long pendingForTest() {
+        output.lock();
+        try {
+            return pending.buffered();
+        } finally {
+            output.unlock();
+        }
+    }
+
     boolean inLineForTest() {
         return awaitingSlot;
     }
@@ -877,10 +925,15 @@ final class Connection implements Selectable {
         } catch (IOException ignored) {
             // closing is all that was wanted
         }
-        synchronized (this) {
+        output.lock();
+        try {
             outputClosed = true;
             pending.clear();
-            notifyAll();
+            if (drained != null) {
+                drained.signalAll();
+            }
+        } finally {
+            output.unlock();
         }
         abandonInput("the connection closed before the body ended", 0);
         batch.forEach(ReceivedRequest::discard);

@@ -288,7 +288,7 @@ final class IoLoop implements Runnable {
         for (Task task; (task = calls.poll()) != null; ) {
             long start = System.nanoTime();
             if (!pacing.quick(task, start) || !applicationCalls.enterOnLoop()) {
-                applicationCalls.runOnPool(task);
+                applicationCalls.runAway(task);
                 continue;
             }
             Turn inCall = new Turn(self, start, task);

@@ -10,7 +10,9 @@ import dev.usher.http1.ResponseHeadEncoder;
 
 /**
  * Encodes the responses of one task into a buffer and sends it to the connection when full or
- * when the task is done: a batch of small responses leaves in one write.
+ * when the task is done: a batch of small responses leaves in one write. The buffer is taken
+ * when the first byte is encoded: a server thread's own, else one {@linkplain ServerThread#borrow
+ * borrowed}, which goes back at each flush, so a request that waits on a virtual thread holds none.
  */
 final class ResponseWriter {
 
@@ -19,12 +21,25 @@ final class ResponseWriter {
 
     private final Connection connection;
     private final ResponseHeadEncoder encoder;
-    private final ByteBuffer buffer;
+    private ByteBuffer buffer;
+    /** Whether {@link #buffer} is borrowed, not the server thread's own. */
+    private boolean lent;
 
-    ResponseWriter(Connection connection, ResponseHeadEncoder encoder, ByteBuffer buffer) {
+    ResponseWriter(Connection connection, ResponseHeadEncoder encoder) {
         this.connection = connection;
         this.encoder = encoder;
-        this.buffer = buffer;
+    }
+
+    /** The buffer to encode into, taken now if need be. */
+    private ByteBuffer buffer() {
+        if (buffer == null) {
+            buffer = ServerThread.ownScratch();
+            lent = buffer == null;
+            if (lent) {
+                buffer = ServerThread.borrow();
+            }
+        }
+        return buffer;
     }
 
     /**
@@ -34,24 +49,21 @@ final class ResponseWriter {
      */
     void head(ResponseHead head) {
         int size = encoder.size(head);
-        if (size > buffer.capacity()) {
+        if (size > ServerThread.SCRATCH_SIZE) {
             flush();
             ByteBuffer large = ByteBuffer.allocate(size);
             encoder.encode(head, large);
             connection.send(large.flip());
             return;
         }
-        ensure(size);
-        encoder.encode(head, buffer);
+        encoder.encode(head, ensure(size));
     }
 
     void body(byte[] bytes, int offset, int length) {
         while (length > 0) {
-            if (!buffer.hasRemaining()) {
-                flush();
-            }
-            int n = Math.min(length, buffer.remaining());
-            buffer.put(bytes, offset, n);
+            ByteBuffer into = ensure(1);
+            int n = Math.min(length, into.remaining());
+            into.put(bytes, offset, n);
             offset += n;
             length -= n;
         }
@@ -67,24 +79,20 @@ final class ResponseWriter {
     }
 
     void chunkHeader(long size) {
-        ensure(ResponseHeadEncoder.MAX_CHUNK_HEADER);
-        ResponseHeadEncoder.chunkHeader(size, buffer);
+        ResponseHeadEncoder.chunkHeader(size, ensure(ResponseHeadEncoder.MAX_CHUNK_HEADER));
     }
 
     void chunkEnd() {
-        ensure(2);
-        ResponseHeadEncoder.chunkEnd(buffer);
+        ResponseHeadEncoder.chunkEnd(ensure(2));
     }
 
     /** The interim response that tells a client waiting with its body to send it. */
     void interimContinue() {
-        ensure(CONTINUE.length);
-        buffer.put(CONTINUE);
+        ensure(CONTINUE.length).put(CONTINUE);
     }
 
     void lastChunk() {
-        ensure(LAST_CHUNK.length);
-        buffer.put(LAST_CHUNK);
+        ensure(LAST_CHUNK.length).put(LAST_CHUNK);
     }
 
     /** Sends what has been encoded so far, then {@code length} bytes of {@code file}. */
@@ -98,18 +106,29 @@ final class ResponseWriter {
         return connection.draining();
     }
 
-    /** Sends what has been encoded so far. */
+    /** Sends what has been encoded so far; a borrowed buffer goes back. */
     void flush() {
+        if (buffer == null) {
+            return;
+        }
         if (buffer.position() > 0) {
             buffer.flip();
             connection.send(buffer);
             buffer.clear();
         }
+        if (lent) {
+            ServerThread.giveBack(buffer);
+            buffer = null;
+        }
     }
 
-    private void ensure(int bytes) {
-        if (buffer.remaining() < bytes) {
+    /** The buffer, with room for {@code bytes} (at most its size): flushed first if need be. */
+    private ByteBuffer ensure(int bytes) {
+        ByteBuffer into = buffer();
+        if (into.remaining() < bytes) {
             flush();
+            into = buffer();
         }
+        return into;
     }
 }

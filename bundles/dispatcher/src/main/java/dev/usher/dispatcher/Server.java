@@ -16,6 +16,7 @@ import org.osgi.service.log.Logger;
 
 import dev.usher.buffers.BufferPool;
 import dev.usher.config.Adjustments;
+import dev.usher.config.WorkerClass;
 import dev.usher.http1.ParserLimits;
 import dev.usher.http1.ResponseHeadEncoder;
 
@@ -72,8 +73,9 @@ final class Server {
         this.accessLogger = accessLogger;
         settings(adjustments);
         this.pools = new ConnectionPools(name, this::adjustments, this::resumeListeners, logger);
-        this.calls = new ApplicationCalls(adjustments.threads(),
-                task -> new ServerThread(task, identity.name() + "-" + name + "-app-" + threadNumber.incrementAndGet()));
+        this.calls = new ApplicationCalls(adjustments.threads(), adjustments.workerClass(),
+                task -> new ServerThread(task, identity.name() + "-" + name + "-app-" + threadNumber.incrementAndGet()),
+                identity.name() + "-" + name + "-virtual-");
         this.loops = new IoLoops(name, identity.name() + "-" + name, logger, this::time, calls);
         this.listeners = new Listeners(this, logger, inherited);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
@@ -115,12 +117,15 @@ final class Server {
             return;
         }
         calls.resize(next.threads());
+        calls.workerClass(next.workerClass());
         Adjustments previous = adjustments;
         settings(next);
         loops.resize(next.workers());
         listeners.commit(change, loops.acceptor());
-        if (next.workers() != previous.workers() || next.threads() != previous.threads()) {
-            logger.info("Server {}: {} I/O workers, {} application threads", name, next.workers(), next.threads());
+        if (next.workers() != previous.workers() || next.threads() != previous.threads()
+                || next.workerClass() != previous.workerClass()) {
+            logger.info("Server {}: {} I/O workers, {}", name, next.workers(), next.workerClass() == WorkerClass.VIRTUAL
+                    ? "a virtual thread per call" : next.threads() + " application threads");
         }
         // retiring loops too: they sweep the connections that cannot leave them yet
         loops.running().forEach(this::time);

@@ -52,7 +52,7 @@ final class Task implements Runnable, CallPacing.Calls {
 
     @Override
     public void run() {
-        ResponseWriter writer = new ResponseWriter(connection, server.encoder(), ServerThread.scratch());
+        ResponseWriter writer = new ResponseWriter(connection, server.encoder());
         boolean close = false;
         try {
             for (ReceivedRequest request : requests) {

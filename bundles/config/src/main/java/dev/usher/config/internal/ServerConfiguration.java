@@ -170,6 +170,11 @@ import dev.usher.config.Adjustments;
             + "logged with its stack and interrupted; 0 for never.")
     int timeout() default 0;
 
+    @AttributeDefinition(name = "Worker class", description = "How blocking applications run: 'sync' on the "
+            + "threads pool, 'virtual' on a virtual thread per request (Java 21 or later).",
+            options = {@Option(label = "sync", value = "sync"), @Option(label = "virtual", value = "virtual")})
+    String worker__class() default "sync";
+
     @AttributeDefinition(name = "Access log", description = "Where the access log goes: empty for nowhere, "
             + "'log' for the Log Service, '-' for standard output, else a file.", required = false)
     String accesslog() default "";

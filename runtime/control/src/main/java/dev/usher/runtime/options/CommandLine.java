@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.usher.config.Adjustments;
 import dev.usher.config.InvalidSettingException;
+import dev.usher.config.WorkerClass;
 
 /**
  * Parses {@code java -jar usher.jar [OPTIONS] [SETTINGS_PATH]}: gunicorn_paster's options, as
@@ -21,6 +22,9 @@ public final class CommandLine {
 
     /** The prefix of a Unix domain socket address in {@code -b}. */
     public static final String UNIX_PREFIX = "unix:";
+
+    /** gunicorn_paster's default {@code -a/--arbiter}: the only value accepted. */
+    public static final String DEFAULT_ARBITER = "egg:gunicorn#main";
 
     /** The most I/O workers a server may have (as the config bundle checks). */
     public static final int MAX_WORKERS = 1024;
@@ -45,6 +49,11 @@ public final class CommandLine {
                     "address to listen on: HOST:PORT, [IPV6]:PORT, *:PORT or unix:PATH; repeat for more",
                     "0.0.0.0:8080"),
             new Spec("-w", "--workers", "INT", "I/O workers (event loops) of every server", "half the processors"),
+            new Spec("-k", "--worker-class", "STRING", "how blocking applications run: sync (on the threads "
+                    + "pool) or virtual (a virtual thread per request, Java 21 or later)", "sync"),
+            new Spec("-a", "--arbiter", "ARBITER", "gunicorn's arbiter entry point; Usher's arbiter is its own "
+                    + "launcher, which supervises the OSGi framework, so only the default is accepted",
+                    DEFAULT_ARBITER),
             new Spec("-p", "--pid", "FILE", "write the process id to FILE once serving; removed at exit", "none"),
             new Spec("-D", "--daemon", null, "detach: run in the background in a new session", "off"),
             new Spec("-m", "--umask", "INT",
@@ -212,6 +221,24 @@ public final class CommandLine {
         return mode;
     }
 
+    /**
+     * {@code -k}: {@code sync} or {@code virtual} (any case), as the {@code worker_class}
+     * setting's value; {@code virtual} only on a JVM with virtual threads.
+     */
+    static String parseWorkerClass(String option, String value) throws UsageException {
+        WorkerClass workerClass;
+        try {
+            workerClass = WorkerClass.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option, "'" + value + "' " + e.getMessage());
+        }
+        if (!workerClass.available()) {
+            throw new UsageException(option, "virtual needs Java " + WorkerClass.VIRTUAL_THREADS_SINCE
+                    + " or later; this JVM is Java " + Runtime.version().feature());
+        }
+        return workerClass.setting();
+    }
+
     /** gunicorn's level names (and the OSGi ones) as the OSGi level name. */
     static String parseLogLevel(String option, String value) throws UsageException {
         switch (value.trim().toLowerCase(Locale.ROOT)) {
@@ -253,6 +280,7 @@ public final class CommandLine {
         private String accessLogFile;
         private Integer gracefulTimeout;
         private Integer timeout;
+        private String workerClass;
         private boolean help;
         private boolean version;
 
@@ -307,13 +335,20 @@ public final class CommandLine {
                         ? value : path(option, value).toString();
                 case "--graceful-timeout" -> gracefulTimeout = parseNumber(option, value, 0, Integer.MAX_VALUE);
                 case "--timeout" -> timeout = parseNumber(option, value, 0, Integer.MAX_VALUE);
+                case "--worker-class" -> workerClass = parseWorkerClass(option, value);
+                case "--arbiter" -> {
+                    if (!value.trim().equals(DEFAULT_ARBITER)) {
+                        throw new UsageException(option, "Usher's arbiter is its own launcher; only the default "
+                                + DEFAULT_ARBITER + " is accepted, not '" + value + "'");
+                    }
+                }
                 default -> throw new AssertionError(spec);
             }
         }
 
         Options build() {
             return new Options(config, settingsPath, binds, workers, pidFile, daemon, umask, user, group, name,
-                    logLevel, logFile, debug, checkConfig, reusePort, accessLogFile, gracefulTimeout, timeout, help,
+                    logLevel, logFile, debug, checkConfig, reusePort, accessLogFile, gracefulTimeout, timeout, workerClass, help,
                     version);
         }
 

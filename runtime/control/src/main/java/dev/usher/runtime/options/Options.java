@@ -37,6 +37,8 @@ import java.util.function.Function;
  *     or null (the runtime's default, {@code log})
  * @param gracefulTimeout {@code --graceful-timeout} in seconds, or null
  * @param timeout {@code --timeout} in seconds, or null
+ * @param workerClass {@code -k}: the {@code worker_class} setting's value ({@code sync} or
+ *     {@code virtual}), or null
  * @param help {@code -h}
  * @param version {@code --version}
  */
@@ -59,6 +61,7 @@ public record Options(
         String accessLogFile,
         Integer gracefulTimeout,
         Integer timeout,
+        String workerClass,
         boolean help,
         boolean version) {
 
@@ -92,6 +95,8 @@ public record Options(
     public static final String GRACEFUL_TIMEOUT = "usher.graceful_timeout";
     /** Framework property of {@code --timeout}. */
     public static final String TIMEOUT = "usher.timeout";
+    /** Framework property of {@code -k}. */
+    public static final String WORKER_CLASS = "usher.worker_class";
     /** FileInstall's directories: {@code SETTINGS_PATH/etc,SETTINGS_PATH/deploy}. */
     public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     /**
@@ -102,7 +107,7 @@ public record Options(
 
     /** The options of an empty command line. */
     public static final Options NONE = new Options(null, null, List.of(), null, null, false, null, null, null,
-            null, null, null, false, false, false, null, null, null, false, false);
+            null, null, null, false, false, false, null, null, null, null, false, false);
 
     /** Checks invariants and makes {@code binds} immutable. */
     public Options {
@@ -185,6 +190,9 @@ public record Options(
         if (timeout != null) {
             properties.put(TIMEOUT, timeout.toString());
         }
+        if (workerClass != null) {
+            properties.put(WORKER_CLASS, workerClass);
+        }
         return properties;
     }
 
@@ -210,6 +218,7 @@ public record Options(
         String pidFile = properties.apply(PID_FILE);
         String umask = properties.apply(UMASK);
         String level = properties.apply(LOG_LEVEL);
+        String workerClass = properties.apply(WORKER_CLASS);
         return new Options(
                 config == null || config.isBlank() ? null : Path.of(config),
                 settingsPath == null || settingsPath.isBlank() ? null : Path.of(settingsPath),
@@ -229,6 +238,7 @@ public record Options(
                 properties.apply(ACCESS_LOG),
                 number(properties, GRACEFUL_TIMEOUT, 0, Integer.MAX_VALUE),
                 number(properties, TIMEOUT, 0, Integer.MAX_VALUE),
+                workerClass == null || workerClass.isBlank() ? null : CommandLine.parseWorkerClass(WORKER_CLASS, workerClass),
                 false,
                 false);
     }

@@ -18,7 +18,7 @@ import java.util.Set;
  * <li>what Config Admin holds: {@code etc/*.cfg} (FileInstall), the Web Console, ...;
  * <li>the settings file's section for the server ({@code -c});
  * <li>the command line's options for every server: {@code -w}, {@code -d}, {@code --reuse-port},
- * {@code --access-logfile}, {@code --graceful-timeout}, {@code --timeout};
+ * {@code --access-logfile}, {@code --graceful-timeout}, {@code --timeout}, {@code -k};
  * <li>the command line's options for one server: {@code -b} for the default server (and for the
  * companion servers that hold its extra Unix sockets, see below);
  * <li>{@code workers} set by TTIN/TTOU (until the next HUP).
@@ -90,6 +90,9 @@ public final class ServerLayers {
         }
         if (options.timeout() != null) {
             every.put("timeout", options.timeout());
+        }
+        if (options.workerClass() != null) {
+            every.put("worker_class", options.workerClass());
         }
         this.everyServer = Collections.unmodifiableMap(every);
 

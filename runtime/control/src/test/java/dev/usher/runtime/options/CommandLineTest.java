@@ -35,10 +35,11 @@ class CommandLineTest {
                 "--bind", "unix:/run/usher.sock", "--workers", "3", "--pid", "usher.pid", "--daemon", "--umask", "027",
                 "--user", "www", "--group", "web", "--name", "api", "--log-level", "warning", "--log-file", "usher.log",
                 "--debug", "--check-config", "--reuse-port", "--access-logfile", "access.log", "--graceful-timeout", "12",
-                "--timeout", "60", "--help", "--version", directory.toString());
+                "--timeout", "60", "--worker-class", "sync", "--arbiter", "egg:gunicorn#main", "--help", "--version",
+                directory.toString());
         assertEquals(new Options(config, directory, List.of("127.0.0.1:8000", "unix:/run/usher.sock"), 3,
                 Path.of("usher.pid"), true, 027, "www", "web", "api", "WARN", "usher.log", true, true, true,
-                "access.log", 12, 60, true, true), options);
+                "access.log", 12, 60, "sync", true, true), options);
     }
 
     @Test
@@ -103,6 +104,19 @@ class CommandLineTest {
     }
 
     @Test
+    void theWorkerClassIsSyncOrVirtualWhereTheJvmHasVirtualThreads() throws UsageException {
+        assertEquals("sync", CommandLine.parse("-k", "sync").workerClass());
+        assertEquals(null, CommandLine.parse("-a", "egg:gunicorn#main").workerClass());
+        if (Runtime.version().feature() >= 21) {
+            assertEquals("virtual", CommandLine.parse("--worker-class=Virtual").workerClass());
+        } else {
+            UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("-k", "virtual"));
+            assertEquals("option -k/--worker-class: virtual needs Java 21 or later; this JVM is Java "
+                    + Runtime.version().feature(), e.getMessage());
+        }
+    }
+
+    @Test
     void accessLogKeywordsStayAsTheyAre() throws UsageException {
         assertEquals("-", CommandLine.parse("--access-logfile", "-").accessLogFile());
         assertEquals("log", CommandLine.parse("--access-logfile", "log").accessLogFile());
@@ -133,7 +147,10 @@ class CommandLineTest {
                 Arguments.of(List.of("/no/such/dir"), "SETTINGS_PATH /no/such/dir is not a directory"),
                 Arguments.of(List.of("--daemon=yes"), "option -D/--daemon: takes no value"),
                 Arguments.of(List.of("-u", " "), "option -u/--user: must not be empty"),
-                Arguments.of(List.of("--pid", ""), "option -p/--pid: expected a path, got an empty string"));
+                Arguments.of(List.of("--pid", ""), "option -p/--pid: expected a path, got an empty string"),
+                Arguments.of(List.of("-k", "gevent"), "option -k/--worker-class: 'gevent' is neither sync nor virtual"),
+                Arguments.of(List.of("-a", "egg:myapp#arbiter"), "option -a/--arbiter: Usher's arbiter is its own "
+                        + "launcher; only the default egg:gunicorn#main is accepted, not 'egg:myapp#arbiter'"));
     }
 
     @ParameterizedTest

@@ -24,7 +24,7 @@ class OptionsTest {
         Options options = CommandLine.parse("-c", config.toString(), "-b", "127.0.0.1:8000", "-b", "unix:/tmp/u.sock",
                 "-w", "3", "-p", "u.pid", "-m", "027", "-n", "api", "--log-level", "error", "--log-file", "u.log", "-d",
                 "--reuse-port", "--access-logfile", "a.log", "--graceful-timeout", "12", "--timeout", "60",
-                directory.toString());
+                "-k", "SYNC", directory.toString());
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("usher.config", config.toAbsolutePath().toString());
         expected.put("usher.settings.path", directory.toAbsolutePath().toString());
@@ -43,6 +43,7 @@ class OptionsTest {
         expected.put("usher.accesslog", Path.of("a.log").toAbsolutePath().toString());
         expected.put("usher.graceful_timeout", "12");
         expected.put("usher.timeout", "60");
+        expected.put("usher.worker_class", "sync");
         assertEquals(expected, options.toProperties());
     }
 
@@ -67,7 +68,7 @@ class OptionsTest {
         Options given = CommandLine.parse("-c", config.toString(), "-b", "127.0.0.1:8000", "-b", "unix:/tmp/u.sock",
                 "-w", "3", "-p", "u.pid", "-m", "027", "-n", "api", "--log-level", "error", "--log-file", "u.log", "-d",
                 "--reuse-port", "--access-logfile", "-", "--graceful-timeout", "12", "--timeout", "60",
-                directory.toString());
+                "--worker-class", "sync", directory.toString());
         Map<String, String> properties = given.toProperties();
         Options read = Options.fromProperties(properties::get);
         assertEquals(config.toAbsolutePath(), read.config());
@@ -78,6 +79,7 @@ class OptionsTest {
         assertEquals(027, read.umask());
         assertEquals("api", read.name());
         assertEquals("ERROR", read.logLevel());
+        assertEquals("sync", read.workerClass());
         assertEquals(Path.of("u.log").toAbsolutePath().toString(), read.logFile());
         assertEquals(true, read.debug());
         assertEquals(true, read.reusePort());
