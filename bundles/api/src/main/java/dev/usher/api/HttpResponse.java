@@ -3,6 +3,7 @@ package dev.usher.api;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -16,6 +17,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code Content-Length}; otherwise it frames the body itself (chunked for HTTP/1.1).
  * {@code Connection}, {@code Transfer-Encoding}, {@code Date} and {@code Server} are the
  * server's to set.
+ *
+ * <p>Threads: within {@code handle}, call it from the thread that runs {@code handle}. Once
+ * {@link #startAsync} was called, any thread may call it, one call at a time being what the
+ * server sees (see {@link AsyncResponse}).
  */
 @ProviderType
 public interface HttpResponse {
@@ -80,4 +85,24 @@ public interface HttpResponse {
 
     /** Whether the head has been handed to the connection. */
     boolean committed();
+
+    /**
+     * Keeps the response open after {@code handle} returns, without a timeout: the application
+     * finishes it later, from any thread, through what this returns. Requests the client sent
+     * after this one on the same connection are answered once it ends.
+     *
+     * @throws IllegalStateException when called twice, or once the response has ended
+     */
+    AsyncResponse startAsync();
+
+    /**
+     * As {@link #startAsync()}, ended by the server after {@code timeout} unless the application
+     * ended it first: {@code 503} if nothing was sent yet, else the connection closes; the
+     * {@linkplain AsyncResponse#onEnd listener} is told {@link AsyncResponse.Ending#TIMED_OUT}.
+     *
+     * @param timeout positive
+     * @throws IllegalArgumentException for a timeout that is not positive
+     * @throws IllegalStateException when called twice, or once the response has ended
+     */
+    AsyncResponse startAsync(Duration timeout);
 }

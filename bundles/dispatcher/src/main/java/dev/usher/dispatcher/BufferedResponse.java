@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
+import dev.usher.api.AsyncResponse;
 import dev.usher.api.HttpResponse;
 import dev.usher.http1.ResponseHead;
 import dev.usher.http1.StatusReasons;
@@ -21,7 +24,7 @@ final class BufferedResponse implements HttpResponse {
 
     static final int COMMIT_THRESHOLD = 64 * 1024;
 
-    private final ResponseWriter writer;
+    private ResponseWriter writer;
     private final boolean headRequest;
     private final boolean http11;
     private final boolean keepAlive;
@@ -42,6 +45,11 @@ final class BufferedResponse implements HttpResponse {
     private boolean finished;
     private long bodySent;
     private String problem;
+    /** Starts an asynchronous response for this one; null where none may start. */
+    private final AsyncExchange.Starter starter;
+    /** Set once asynchronous: then every call from outside takes it. */
+    private volatile ReentrantLock lock;
+    private AsyncExchange exchange;
 
     /**
      * @param writer where the encoded response goes
@@ -50,7 +58,14 @@ final class BufferedResponse implements HttpResponse {
      * @param keepAlive whether the client lets the connection persist
      */
     BufferedResponse(ResponseWriter writer, boolean headRequest, boolean http11, boolean keepAlive) {
+        this(writer, headRequest, http11, keepAlive, null);
+    }
+
+    /** @param starter what {@link #startAsync} calls; null where an asynchronous response cannot start */
+    BufferedResponse(ResponseWriter writer, boolean headRequest, boolean http11, boolean keepAlive,
+            AsyncExchange.Starter starter) {
         this.writer = writer;
+        this.starter = starter;
         this.headRequest = headRequest;
         this.http11 = http11;
         this.keepAlive = keepAlive;
@@ -58,60 +73,90 @@ final class BufferedResponse implements HttpResponse {
 
     @Override
     public void status(int code) {
-        uncommitted();
-        if (code < 200 || code > 599) {
-            throw new IllegalArgumentException("status " + code + " is not from 200 to 599");
+        enter();
+        try {
+            uncommitted();
+            if (code < 200 || code > 599) {
+                throw new IllegalArgumentException("status " + code + " is not from 200 to 599");
+            }
+            status = code;
+            reason = null;
+        } finally {
+            exit();
         }
-        status = code;
-        reason = null;
     }
 
     @Override
     public void status(int code, String reasonPhrase) {
-        status(code);
-        reason = java.util.Objects.requireNonNull(reasonPhrase, "reason");
+        enter();
+        try {
+            status(code);
+            reason = java.util.Objects.requireNonNull(reasonPhrase, "reason");
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public int status() {
-        return status;
+        enter();
+        try {
+            return status;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void setHeader(String name, String value) {
-        uncommitted();
-        String lower = checkedName(name);
-        if (serverOwned(lower, value)) {
-            return;
-        }
-        int kept = 0;
-        for (int i = 0; i < fieldCount; i++) {
-            if (!fields[2 * i].equalsIgnoreCase(name)) {
-                fields[2 * kept] = fields[2 * i];
-                fields[2 * kept + 1] = fields[2 * i + 1];
-                kept++;
+        enter();
+        try {
+            uncommitted();
+            String lower = checkedName(name);
+            if (serverOwned(lower, value)) {
+                return;
             }
+            int kept = 0;
+            for (int i = 0; i < fieldCount; i++) {
+                if (!fields[2 * i].equalsIgnoreCase(name)) {
+                    fields[2 * kept] = fields[2 * i];
+                    fields[2 * kept + 1] = fields[2 * i + 1];
+                    kept++;
+                }
+            }
+            fieldCount = kept;
+            append(name, value);
+        } finally {
+            exit();
         }
-        fieldCount = kept;
-        append(name, value);
     }
 
     @Override
     public void addHeader(String name, String value) {
-        uncommitted();
-        String lower = checkedName(name);
-        if (!serverOwned(lower, value)) {
-            append(name, value);
+        enter();
+        try {
+            uncommitted();
+            String lower = checkedName(name);
+            if (!serverOwned(lower, value)) {
+                append(name, value);
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public void contentLength(long length) {
-        uncommitted();
-        if (length < 0) {
-            throw new IllegalArgumentException("negative length " + length);
+        enter();
+        try {
+            uncommitted();
+            if (length < 0) {
+                throw new IllegalArgumentException("negative length " + length);
+            }
+            declaredLength = length;
+        } finally {
+            exit();
         }
-        declaredLength = length;
     }
 
     @Override
@@ -121,7 +166,80 @@ final class BufferedResponse implements HttpResponse {
 
     @Override
     public boolean committed() {
-        return committed;
+        enter();
+        try {
+            return committed;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public AsyncResponse startAsync() {
+        return start(null);
+    }
+
+    @Override
+    public AsyncResponse startAsync(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout " + timeout + " is not positive");
+        }
+        return start(timeout);
+    }
+
+    private AsyncResponse start(Duration timeout) {
+        if (starter == null) {
+            throw new IllegalStateException("this response cannot become asynchronous");
+        }
+        if (exchange != null) {
+            throw new IllegalStateException("the response is asynchronous already");
+        }
+        if (finished) {
+            throw new IllegalStateException("the response is finished");
+        }
+        // What the task encoded so far leaves now, with the task's buffer: from here on other
+        // threads write, through a writer of the response's own.
+        writer.flush();
+        writer = starter.writer();
+        lock = new ReentrantLock();
+        exchange = starter.start(this, timeout);
+        return exchange;
+    }
+
+    /** The asynchronous response started for this one, or null. */
+    AsyncExchange exchange() {
+        return exchange;
+    }
+
+    /** Whether it has ended: sent whole, or given up. */
+    boolean finished() {
+        return finished;
+    }
+
+    /** The writer, to flush what was encoded. */
+    ResponseWriter writer() {
+        return writer;
+    }
+
+    /** Takes the lock of an asynchronous response; nothing for one answered within its call. */
+    void enter() {
+        ReentrantLock held = lock;
+        if (held != null) {
+            held.lock();
+        }
+    }
+
+    /** As {@link #enter}, unless another thread holds the lock: then false, and nothing is held. */
+    boolean tryEnter() {
+        ReentrantLock held = lock;
+        return held == null || held.tryLock();
+    }
+
+    void exit() {
+        ReentrantLock held = lock;
+        if (held != null) {
+            held.unlock();
+        }
     }
 
     /** The first value of the application's field {@code lowerName}, or null. */
@@ -168,36 +286,41 @@ final class BufferedResponse implements HttpResponse {
 
     @Override
     public void sendFile(FileChannel file, long position, long length) throws IOException {
-        if (position < 0 || length < 0) {
-            throw new IllegalArgumentException("position " + position + ", length " + length);
-        }
-        if (finished) {
-            throw new IOException("the response is finished");
-        }
-        if (!committed) {
-            if (declaredLength < 0) {
-                declaredLength = bufferedLength + length;
+        enter();
+        try {
+            if (position < 0 || length < 0) {
+                throw new IllegalArgumentException("position " + position + ", length " + length);
             }
-            commit(false);
-        }
-        if (!sendsBody || length == 0) {
+            if (finished) {
+                throw new IOException("the response is finished");
+            }
+            if (!committed) {
+                if (declaredLength < 0) {
+                    declaredLength = bufferedLength + length;
+                }
+                commit(false);
+            }
+            if (!sendsBody || length == 0) {
+                bodySent += length;
+                file.close();
+                return;
+            }
+            if (declaredLength >= 0 && bodySent + length > declaredLength) {
+                problem = "the application sent more than its declared " + declaredLength + " bytes";
+                close = true;
+                length = declaredLength - bodySent;
+            }
+            if (chunked) {
+                writer.chunkHeader(length);
+                writer.file(file, position, length);
+                writer.chunkEnd();
+            } else {
+                writer.file(file, position, length);
+            }
             bodySent += length;
-            file.close();
-            return;
+        } finally {
+            exit();
         }
-        if (declaredLength >= 0 && bodySent + length > declaredLength) {
-            problem = "the application sent more than its declared " + declaredLength + " bytes";
-            close = true;
-            length = declaredLength - bodySent;
-        }
-        if (chunked) {
-            writer.chunkHeader(length);
-            writer.file(file, position, length);
-            writer.chunkEnd();
-        } else {
-            writer.file(file, position, length);
-        }
-        bodySent += length;
     }
 
     /**
@@ -358,21 +481,31 @@ final class BufferedResponse implements HttpResponse {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-            if (finished) {
-                throw new IOException("the response is finished");
+            enter();
+            try {
+                if (finished) {
+                    throw new IOException("the response is finished");
+                }
+                BufferedResponse.this.write(bytes, offset, length);
+            } finally {
+                exit();
             }
-            BufferedResponse.this.write(bytes, offset, length);
         }
 
         @Override
         public void flush() throws IOException {
-            if (finished) {
-                return;
+            enter();
+            try {
+                if (finished) {
+                    return;
+                }
+                if (!committed) {
+                    commit(false);
+                }
+                writer.flush();
+            } finally {
+                exit();
             }
-            if (!committed) {
-                commit(false);
-            }
-            writer.flush();
         }
     }
 }

@@ -148,6 +148,11 @@ final class Connection implements Selectable {
     private Condition drained;
     private boolean outputClosed;
     private boolean waitingForDrain;
+    /**
+     * The asynchronous response the connection's task waits for, once its call returned: the
+     * loop reads meanwhile to learn if the client leaves. Null otherwise.
+     */
+    private volatile AsyncExchange asyncWaiting;
 
     private Connection(Server server, IoLoop loop, SocketChannel channel) {
         this.server = server;
@@ -216,7 +221,7 @@ final class Connection implements Selectable {
         if (hasPending()) {
             return false;
         }
-        return !running || batch.size() < server.adjustments().channelRequestLookahead();
+        return !running || asyncWaiting != null || batch.size() < server.adjustments().channelRequestLookahead();
     }
 
     private void read() {
@@ -238,6 +243,10 @@ final class Connection implements Selectable {
             } else {
                 callMeBack();
                 updateInterest();
+                AsyncExchange waiting = asyncWaiting;
+                if (waiting != null) {
+                    waiting.connectionGone(false);
+                }
             }
             return;
         }
@@ -436,6 +445,30 @@ final class Connection implements Selectable {
         } else {
             loop.call(task);
         }
+    }
+
+    /**
+     * The task's call returned and left {@code exchange} waiting: the loop reads on, so that it
+     * learns when the client leaves (what else arrives is held for after the answer). Any thread.
+     */
+    void awaitAsync(AsyncExchange exchange) {
+        asyncWaiting = exchange;
+        loop.execute(() -> {
+            if (!closed && asyncWaiting == exchange) {
+                readPaused = false;
+                updateInterest();
+            }
+        });
+    }
+
+    /** The asynchronous response ended; its task goes on. Any thread. */
+    void asyncEnded() {
+        asyncWaiting = null;
+    }
+
+    /** Closes the connection on its loop's thread. Any thread. */
+    void closeSoon() {
+        loop.execute(this::close);
     }
 
     /** Called by the task when its batch is answered; any thread. */
@@ -934,6 +967,10 @@ final class Connection implements Selectable {
             }
         } finally {
             output.unlock();
+        }
+        AsyncExchange waiting = asyncWaiting;
+        if (waiting != null) {
+            waiting.connectionGone(draining);
         }
         abandonInput("the connection closed before the body ended", 0);
         batch.forEach(ReceivedRequest::discard);

@@ -8,6 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -49,6 +51,8 @@ final class Server {
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
+    private volatile ScheduledThreadPoolExecutor asyncTimer;
+    private final Object asyncTimerLock = new Object();
     private volatile TrustedProxies proxies;
     private volatile AccessLog accessLog;
     /** Set as the server stops: connections that never sent a byte get a short grace. */
@@ -157,11 +161,36 @@ final class Server {
         loops.stop();
         // past graceful_timeout, what still runs is interrupted, and not waited for long
         calls.stop(deadline);
+        ScheduledThreadPoolExecutor timer = asyncTimer;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         AccessLog log = accessLog;
         if (log != null) {
             log.close();
         }
         logger.info("Server {} stopped", name);
+    }
+
+    /** The timer of asynchronous responses' timeouts: one daemon thread, started when first needed. */
+    ScheduledExecutorService asyncTimer() {
+        ScheduledThreadPoolExecutor timer = asyncTimer;
+        if (timer == null) {
+            // not the server's monitor: stop() holds it while it drains
+            synchronized (asyncTimerLock) {
+                timer = asyncTimer;
+                if (timer == null) {
+                    timer = new ScheduledThreadPoolExecutor(1, task -> {
+                        Thread thread = new Thread(task, identity.name() + "-" + name + "-async-timer");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                    timer.setRemoveOnCancelPolicy(true);
+                    asyncTimer = timer;
+                }
+            }
+        }
+        return timer;
     }
 
     /** Stops accepting but keeps the sockets open, and gives them up for the next dispatcher. */

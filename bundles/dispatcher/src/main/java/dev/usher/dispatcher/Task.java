@@ -2,6 +2,8 @@ package dev.usher.dispatcher;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.usher.api.HttpApplication;
@@ -14,12 +16,25 @@ import dev.usher.http1.StatusReasons;
  * hands the connection back to its I/O loop. An application's exception becomes a 500 for its
  * request (or, once the response is committed, the end of the connection), never a dead thread.
  */
-final class Task implements Runnable, CallPacing.Calls {
+final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
+
+    /** What answering one request left the connection to do. */
+    private enum Answered {
+        /** Go on with the next request. */
+        KEEP,
+        /** Close the connection after what was sent. */
+        CLOSE,
+        /** Nothing yet: the response is asynchronous, and its ending goes on. */
+        WAITING
+    }
+
 
     private final Server server;
     private final Connection connection;
     private final List<ReceivedRequest> requests;
     private long applicationNanos;
+    /** The index of the request being answered, for an asynchronous response it may start. */
+    private int answering;
 
     Task(Server server, Connection connection, List<ReceivedRequest> requests) {
         this.server = server;
@@ -54,10 +69,20 @@ final class Task implements Runnable, CallPacing.Calls {
     public void run() {
         ResponseWriter writer = new ResponseWriter(connection, server.encoder());
         boolean close = false;
+        boolean waiting = false;
         try {
-            for (ReceivedRequest request : requests) {
+            for (int i = 0; i < requests.size(); i++) {
+                ReceivedRequest request = requests.get(i);
                 if (!close) {
-                    close = answer(request, writer);
+                    answering = i;
+                    Answered answered = answer(request, writer);
+                    if (answered == Answered.WAITING) {
+                        // the requests from this one on are the exchange's to finish
+                        waiting = true;
+                        writer.flush();
+                        return;
+                    }
+                    close = answered == Answered.CLOSE;
                 }
                 request.discard();
             }
@@ -66,20 +91,57 @@ final class Task implements Runnable, CallPacing.Calls {
             server.logger().error("Failed answering requests", e);
             close = true;
         } finally {
-            // whatever happened, no body or temporary file outlives the batch
-            requests.forEach(ReceivedRequest::discard);
-            connection.taskDone(close);
+            if (!waiting) {
+                // whatever happened, no body or temporary file outlives the batch
+                requests.forEach(ReceivedRequest::discard);
+                connection.taskDone(close);
+            }
         }
     }
 
-    /** Answers one request; true when the connection must close after it. */
-    private boolean answer(ReceivedRequest received, ResponseWriter writer) {
+    @Override
+    public ResponseWriter writer() {
+        return new ResponseWriter(connection, server.encoder());
+    }
+
+    @Override
+    public AsyncExchange start(BufferedResponse response, Duration timeout) {
+        ReceivedRequest received = requests.get(answering);
+        AsyncExchange exchange = new AsyncExchange(this, answering, response, connection, server, received.served(),
+                timeout);
+        return exchange;
+    }
+
+    /**
+     * The asynchronous response to request {@code index} ended after its call returned: logs
+     * it, then answers the requests after it on the pool (or a virtual thread), never on the
+     * thread that ended it, or hands the connection back. Any thread.
+     */
+    void asyncEnded(int index, AsyncExchange exchange) {
+        ReceivedRequest received = requests.get(index);
+        BufferedResponse response = (BufferedResponse) exchange.response();
+        boolean clientLeft = exchange.clientLeft();
+        logAccess(received, received.served(), response, clientLeft);
+        received.discard();
+        connection.asyncEnded();
+        boolean close = response.closesConnection() || clientLeft;
+        List<ReceivedRequest> rest = new ArrayList<>(requests.subList(index + 1, requests.size()));
+        if (close || rest.isEmpty()) {
+            rest.forEach(ReceivedRequest::discard);
+            connection.taskDone(close);
+        } else {
+            server.applicationCalls().runAway(new Task(server, connection, rest));
+        }
+    }
+
+    /** Answers one request: what the connection does next. */
+    private Answered answer(ReceivedRequest received, ResponseWriter writer) {
         RequestHead head = received.head();
         if (received.isContinue()) {
             // at once: the client waits for it before sending the body the next answer reads
             writer.interimContinue();
             writer.flush();
-            return false;
+            return Answered.KEEP;
         }
         if (received.isRefused()) {
             // a request refused once framed (its target or a proxy field) may be HEAD: no body then
@@ -89,16 +151,16 @@ final class Task implements Runnable, CallPacing.Calls {
             response.serverError(status, errorText(status, received.refusedMessage()), true);
             response.finish(false);
             logAccess(received, null, response);
-            return true;
+            return Answered.CLOSE;
         }
-        BufferedResponse response = new BufferedResponse(writer, head.method().equals("HEAD"),
-                head.version() == HttpVersion.HTTP_1_1, head.keepAlive());
         ServedRequest request = received.served();
+        BufferedResponse response = new BufferedResponse(writer, head.method().equals("HEAD"),
+                head.version() == HttpVersion.HTTP_1_1, head.keepAlive(), request == null ? null : this);
         if (request == null) {
             response.serverError(404, errorText(404, "No application is mounted at this path"), false);
             response.finish(false);
             logAccess(received, null, response);
-            return response.closesConnection();
+            return response.closesConnection() ? Answered.CLOSE : Answered.KEEP;
         }
         if (received.streams()) {
             // the answers before it leave now: its application may wait for a client that waits for them
@@ -106,37 +168,59 @@ final class Task implements Runnable, CallPacing.Calls {
         }
         boolean failed = false;
         boolean clientLeft = false;
+        Throwable asyncFailure = null;
         CallWatchdog watchdog = server.watchdog();
         boolean watched = watchdog.enter(request, connection.loop(), server.adjustments().timeout());
         long start = System.nanoTime();
         try {
             request.mount().application().handle(request, response);
         } catch (Exception | LinkageError | AssertionError e) {
-            failed = true;
-            BodyAbortedException aborted = BodyAbortedException.in(e);
-            if (aborted != null && aborted.status() == 0) {
-                // nobody to answer, and nothing the application did wrong
-                clientLeft = true;
-                server.socketError("reading the body of " + request, aborted);
-            } else if (aborted != null) {
-                // the body was refused as it arrived: the request's own error, as for a buffered body
-                if (!response.committed()) {
-                    response.serverError(aborted.status(), errorText(aborted.status(), aborted.getMessage()), true);
+            if (response.exchange() != null) {
+                // asynchronous already: its exchange ends it, as a failure
+                asyncFailure = e;
+            } else {
+                failed = true;
+                BodyAbortedException aborted = BodyAbortedException.in(e);
+                if (aborted != null && aborted.status() == 0) {
+                    // nobody to answer, and nothing the application did wrong
+                    clientLeft = true;
+                    server.socketError("reading the body of " + request, aborted);
+                } else if (aborted != null) {
+                    // the body was refused as it arrived: the request's own error, as for a buffered body
+                    if (!response.committed()) {
+                        response.serverError(aborted.status(), errorText(aborted.status(), aborted.getMessage()), true);
+                        failed = false;
+                    }
+                } else {
+                    server.logger().error("Application failed on {}", request, e);
+                }
+                if (aborted == null && !response.committed()) {
+                    String text = server.adjustments().exposeTracebacks()
+                            ? errorText(500, "The application raised an exception.\r\n\r\n" + trace(e))
+                            : errorText(500, "The application raised an exception.");
+                    response.serverError(500, text, false);
                     failed = false;
                 }
-            } else {
-                server.logger().error("Application failed on {}", request, e);
-            }
-            if (aborted == null && !response.committed()) {
-                String text = server.adjustments().exposeTracebacks()
-                        ? errorText(500, "The application raised an exception.\r\n\r\n" + trace(e))
-                        : errorText(500, "The application raised an exception.");
-                response.serverError(500, text, false);
-                failed = false;
             }
         } finally {
             applicationNanos += System.nanoTime() - start;
             watchdog.exit(watched);
+        }
+        AsyncExchange exchange = response.exchange();
+        if (exchange != null) {
+            if (asyncFailure != null) {
+                exchange.fail(asyncFailure);
+            }
+            // watched for the client leaving before the ending can hand the connection back
+            connection.awaitAsync(exchange);
+            if (exchange.callReturned()) {
+                return Answered.WAITING;
+            }
+            // ended while the call ran: the exchange finished the response
+            connection.asyncEnded();
+            boolean left = exchange.clientLeft();
+            logAccess(received, request, response, left);
+            return response.closesConnection() || left ? Answered.CLOSE : Answered.KEEP;
         }
         if (clientLeft) {
             response.abandon();
@@ -147,7 +231,7 @@ final class Task implements Runnable, CallPacing.Calls {
             server.logger().error("Response to {}: {}", request, response.problem());
         }
         logAccess(received, request, response, clientLeft);
-        return response.closesConnection() || clientLeft;
+        return response.closesConnection() || clientLeft ? Answered.CLOSE : Answered.KEEP;
     }
 
     private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response) {

@@ -129,6 +129,19 @@ final class RawClient implements Closeable {
         return total;
     }
 
+    /** Reads raw bytes until what was read ends with {@code marker}; null if the stream ends first. */
+    String readUntil(String marker) throws IOException {
+        StringBuilder read = new StringBuilder();
+        while (!read.toString().endsWith(marker)) {
+            int c = in.read();
+            if (c < 0) {
+                return null;
+            }
+            read.append((char) c);
+        }
+        return read.toString();
+    }
+
     /** Whether the server closed the connection: the next read sees end of stream. */
     boolean closedByServer() throws IOException {
         return in.read() < 0;
