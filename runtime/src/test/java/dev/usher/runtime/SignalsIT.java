@@ -178,4 +178,37 @@ class SignalsIT {
         usher.console().awaitFrom(before, line -> line.contains("Server default: " + workers + " I/O workers"),
                 UsherRun.STARTUP);
     }
+
+    /**
+     * TERM while long polls wait (the demo's /poll, asynchronous responses): at graceful_timeout
+     * their connections close, and the process exits 0.
+     */
+    @Test
+    void termWithLongPollsWaitingClosesThemAtGracefulTimeoutAndExits() throws Exception {
+        int port = UsherRun.freePort();
+        try (UsherRun usher = UsherRun.start(directory, "-b", "127.0.0.1:" + port, "--graceful-timeout", "1");
+                java.net.Socket one = new java.net.Socket();
+                java.net.Socket two = new java.net.Socket()) {
+            usher.awaitServing();
+            for (java.net.Socket poll : java.util.List.of(one, two)) {
+                poll.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                poll.setSoTimeout(30_000);
+                poll.getOutputStream().write("GET /poll?wait=600 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            // the server has read them once it answers a request sent after them on its one loop
+            try (HttpConnection other = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
+                assertEquals(200, other.get("/").status());
+            }
+            long start = System.nanoTime();
+            usher.signal("TERM");
+            for (java.net.Socket poll : java.util.List.of(one, two)) {
+                // closed unanswered (or, had TERM come first, answered and closed): never left waiting
+                poll.getInputStream().readAllBytes();
+            }
+            assertEquals(0, usher.awaitExit(UsherRun.SHUTDOWN), usher.console()::text);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < 15_000, "stopped in " + millis + " ms");
+        }
+    }
 }

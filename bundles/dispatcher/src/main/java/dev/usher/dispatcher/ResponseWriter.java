@@ -25,15 +25,28 @@ final class ResponseWriter {
     /** Whether {@link #buffer} is borrowed, not the server thread's own. */
     private boolean lent;
 
+    /** Whether the buffer is always borrowed, whichever thread encodes. */
+    private final boolean borrowOnly;
+
     ResponseWriter(Connection connection, ResponseHeadEncoder encoder) {
+        this(connection, encoder, false);
+    }
+
+    /**
+     * @param borrowOnly never a server thread's own buffer: for a response that threads take
+     *     turns writing (an asynchronous one), where a thread's buffer kept between writes would
+     *     be that thread's next task's too
+     */
+    ResponseWriter(Connection connection, ResponseHeadEncoder encoder, boolean borrowOnly) {
         this.connection = connection;
         this.encoder = encoder;
+        this.borrowOnly = borrowOnly;
     }
 
     /** The buffer to encode into, taken now if need be. */
     private ByteBuffer buffer() {
         if (buffer == null) {
-            buffer = ServerThread.ownScratch();
+            buffer = borrowOnly ? null : ServerThread.ownScratch();
             lent = buffer == null;
             if (lent) {
                 buffer = ServerThread.borrow();

@@ -101,7 +101,7 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
 
     @Override
     public ResponseWriter writer() {
-        return new ResponseWriter(connection, server.encoder());
+        return new ResponseWriter(connection, server.encoder(), true);
     }
 
     @Override

@@ -140,6 +140,39 @@ class AsyncResponseTest {
     }
 
     @Test
+    void anotherRequestsCallAnswersEveryWaitingResponseEachWithItsOwnBody() throws Exception {
+        // the demo's fan-out: a POST's call completes the waiting responses from a server thread
+        start(Map.of(), Map.of("/wait", waits(), "/post", (request, response) -> {
+            int i = 0;
+            for (AsyncResponse async; (async = waiting.poll()) != null; i++) {
+                write(async, "message " + i);
+                async.complete();
+            }
+            response.body().write(("answered " + i).getBytes(StandardCharsets.US_ASCII));
+        }));
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                clients.add(new RawClient(address).send(GET_WAIT));
+            }
+            awaitTrue(() -> waiting.size() == 50);
+            try (RawClient poster = new RawClient(address)) {
+                assertEquals("answered 50", poster.send("GET /post HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
+            }
+            Set<String> bodies = new java.util.HashSet<>();
+            for (RawClient client : clients) {
+                bodies.add(client.read().text());
+            }
+            assertEquals(50, bodies.size(), "each its own body: " + bodies);
+        } finally {
+            for (RawClient client : clients) {
+                client.close();
+            }
+        }
+        noErrors();
+    }
+
+    @Test
     void aTimeoutAnswers503AndTellsTheApplication() throws Exception {
         start(Map.of(), Map.of("/wait", waits()));
         try (RawClient client = new RawClient(address)) {

@@ -222,6 +222,37 @@ class VirtualThreadCallsTest {
     }
 
     @Test
+    void asynchronousResponsesWaitingWhileTheWorkerClassChangesAreAnsweredAsBefore() throws Exception {
+        ConcurrentLinkedQueue<dev.usher.api.AsyncResponse> asyncWaiting = new ConcurrentLinkedQueue<>();
+        start(Map.of("worker_class", "sync"), Map.of("/async", (request, response) -> {
+            callThreads.add(Thread.currentThread());
+            asyncWaiting.add(response.startAsync());
+        }));
+        Map<String, Object> settings = new HashMap<>(Map.of("listen", "127.0.0.1:0", "workers", "1", "threads", "2",
+                "connection_limit", "1000"));
+        try (RawClient onPool = new RawClient(address).send("GET /async HTTP/1.1\r\nHost: x\r\n\r\n")) {
+            awaitTrue(() -> asyncWaiting.size() == 1);
+            settings.put("worker_class", "virtual");
+            server.apply(Adjustments.parse(settings));
+            try (RawClient onVirtual = new RawClient(address).send("GET /async HTTP/1.1\r\nHost: x\r\n\r\n")) {
+                awaitTrue(() -> asyncWaiting.size() == 2);
+                settings.put("worker_class", "sync");
+                server.apply(Adjustments.parse(settings));
+                for (dev.usher.api.AsyncResponse async : asyncWaiting) {
+                    async.response().body().write("later".getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(async.complete());
+                }
+                assertEquals("later", onPool.read().text());
+                assertEquals("later", onVirtual.read().text());
+            }
+        }
+        List<Thread> threads = List.copyOf(callThreads);
+        assertFalse(isVirtual(threads.get(0)));
+        assertTrue(isVirtual(threads.get(1)));
+        noErrors();
+    }
+
+    @Test
     void theWorkerClassChangesLiveWithCallsInFlight() throws Exception {
         start(Map.of("worker_class", "sync"), Map.of("/wait", waits()));
         Map<String, Object> settings = new HashMap<>(Map.of("listen", "127.0.0.1:0",
