@@ -440,7 +440,7 @@ final class Connection implements Selectable {
         if (nonblocking) {
             task.run();
         } else if (streams || server.applicationCalls().virtual()) {
-            // a streamed body this loop must go on reading: never on the loop's thread
+            // a streamed body this loop must go on reading, or worker_class=virtual: not on the loop's thread
             server.applicationCalls().runAway(task);
         } else {
             loop.call(task);

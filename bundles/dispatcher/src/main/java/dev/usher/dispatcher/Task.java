@@ -28,7 +28,6 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         WAITING
     }
 
-
     private final Server server;
     private final Connection connection;
     private final List<ReceivedRequest> requests;
@@ -106,10 +105,8 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
 
     @Override
     public AsyncExchange start(BufferedResponse response, Duration timeout) {
-        ReceivedRequest received = requests.get(answering);
-        AsyncExchange exchange = new AsyncExchange(this, answering, response, connection, server, received.served(),
+        return new AsyncExchange(this, answering, response, connection, server, requests.get(answering).served(),
                 timeout);
-        return exchange;
     }
 
     /**
