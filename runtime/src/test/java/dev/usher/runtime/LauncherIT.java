@@ -60,6 +60,10 @@ class LauncherIT {
         }
         assertEquals(List.of(running, starting), storages(tmp).stream().sorted().toList(),
                 "its own framework storage is deleted at exit, the others' are left");
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("fileinstall")).toList(),
+                    "FileInstall's temporary directory went with the storage");
+        }
     }
 
     @Test

@@ -40,6 +40,9 @@ import org.osgi.framework.wiring.FrameworkWiring;
  */
 final class FrameworkLauncher {
 
+    /** FileInstall's framework property naming where it makes its temporary directory. */
+    static final String FILEINSTALL_TMPDIR = "felix.fileinstall.tmpdir";
+
     private FrameworkLauncher() {
     }
 
@@ -47,6 +50,9 @@ final class FrameworkLauncher {
     static Framework create(LaunchProperties launch, Path storage, ClassLoader jar) throws BundleException {
         Map<String, String> config = launch.frameworkProperties();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        // FileInstall's own temporary directory (fileinstall-*), in java.io.tmpdir by default,
+        // which it never removes: inside the storage, it goes when the storage is deleted at exit
+        config.putIfAbsent(FILEINSTALL_TMPDIR, storage.toString());
         String extra = launch.systemPackagesExtra();
         if (extra != null) {
             config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, extra);
