@@ -19,6 +19,10 @@ import dev.usher.http1.StatusReasons;
  * commits, so a response the application completes within {@value #COMMIT_THRESHOLD} bytes is
  * sent with {@code Content-Length}; a longer or flushed one streams, chunked for HTTP/1.1 and
  * close-delimited for HTTP/1.0 unless the application declared its length.
+ *
+ * <p>Once {@linkplain #startAsync asynchronous}, threads take turns with it: every public method
+ * and the body stream take its lock, and it encodes into a writer of its own
+ * ({@link AsyncExchange}).
  */
 final class BufferedResponse implements HttpResponse {
 
@@ -209,11 +213,6 @@ final class BufferedResponse implements HttpResponse {
     /** The asynchronous response started for this one, or null. */
     AsyncExchange exchange() {
         return exchange;
-    }
-
-    /** Whether it has ended: sent whole, or given up. */
-    boolean finished() {
-        return finished;
     }
 
     /** The writer, to flush what was encoded. */
