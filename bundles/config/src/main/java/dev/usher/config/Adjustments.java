@@ -375,18 +375,11 @@ public record Adjustments(
      */
     private static WorkerClass workerClass(Values v) throws InvalidSettingException {
         String value = v.string("worker_class", WorkerClass.SYNC.setting());
-        WorkerClass workerClass;
         try {
-            workerClass = WorkerClass.of(value);
+            return WorkerClass.of(value).requireAvailable();
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("worker_class", value, e.getMessage());
         }
-        if (!workerClass.available()) {
-            throw new InvalidSettingException("worker_class", value, "needs Java "
-                    + WorkerClass.VIRTUAL_THREADS_SINCE + " or later for virtual threads; this JVM is Java "
-                    + Runtime.version().feature());
-        }
-        return workerClass;
     }
 
     /** The access log format: gunicorn's atoms, each {@code %(name)s} closed. */

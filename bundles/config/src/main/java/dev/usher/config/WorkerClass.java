@@ -50,8 +50,16 @@ public enum WorkerClass {
         throw new IllegalArgumentException("is neither sync nor virtual");
     }
 
-    /** Whether this JVM can run it. */
-    public boolean available() {
-        return this != VIRTUAL || Runtime.version().feature() >= VIRTUAL_THREADS_SINCE;
+    /**
+     * This worker class, if this JVM can run it.
+     *
+     * @throws IllegalArgumentException saying which Java it needs and which this is
+     */
+    public WorkerClass requireAvailable() {
+        if (this == VIRTUAL && Runtime.version().feature() < VIRTUAL_THREADS_SINCE) {
+            throw new IllegalArgumentException(setting + " needs Java " + VIRTUAL_THREADS_SINCE
+                    + " or later; this JVM is Java " + Runtime.version().feature());
+        }
+        return this;
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +47,7 @@ public final class Poll implements HttpApplication {
 
     /** The clients waiting, each for the next message (null: the wait ran out). */
     private final Set<CompletableFuture<String>> waiting = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "usher-demo-poll");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = DemoThreads.scheduler("usher-demo-poll");
 
     @Deactivate
     void deactivate() {
@@ -169,7 +164,7 @@ public final class Poll implements HttpApplication {
         return DEFAULT_WAIT_SECONDS;
     }
 
-    private static boolean onVirtualThread() throws Exception {
+    private static boolean onVirtualThread() {
         try {
             return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
         } catch (Throwable t) {

@@ -79,6 +79,11 @@ final class AsyncExchange implements AsyncResponse {
         return response;
     }
 
+    /** The response, as the server handles it. */
+    BufferedResponse bufferedResponse() {
+        return response;
+    }
+
     @Override
     public boolean complete() {
         return end(null, () -> {
@@ -157,12 +162,12 @@ final class AsyncExchange implements AsyncResponse {
         if (pending != null && reason != Ending.TIMED_OUT) {
             pending.cancel(false);
         }
-        if (reason == Ending.TIMED_OUT && !response.tryEnter()) {
+        if (reason != Ending.TIMED_OUT) {
+            response.enter();
+        } else if (!response.tryEnter()) {
             // the application is writing, and may wait for a client that does not read: closing
             // the connection releases it (its writes then go nowhere), and the response with it
             connection.closeSoon();
-            response.enter();
-        } else if (reason != Ending.TIMED_OUT) {
             response.enter();
         }
         try {

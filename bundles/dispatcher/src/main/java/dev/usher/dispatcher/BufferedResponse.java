@@ -51,8 +51,12 @@ final class BufferedResponse implements HttpResponse {
     private String problem;
     /** Starts an asynchronous response for this one; null where none may start. */
     private final AsyncExchange.Starter starter;
-    /** Set once asynchronous: then every call from outside takes it. */
-    private volatile ReentrantLock lock;
+    /**
+     * Set once asynchronous: then every call from outside takes it. Not volatile: it is set on
+     * the calling thread before the {@link AsyncResponse} exists, and whatever hands that to
+     * another thread publishes it too.
+     */
+    private ReentrantLock lock;
     private AsyncExchange exchange;
 
     /**

@@ -563,7 +563,7 @@ final class Connection implements Selectable {
                     outputClosed = true;
                     pending.clear();
                     bytes.position(bytes.limit());
-                    loop.execute(this::close);
+                    closeSoon();
                     return;
                 }
             }

@@ -51,8 +51,8 @@ final class Server {
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
-    private volatile ScheduledThreadPoolExecutor asyncTimer;
-    private final Object asyncTimerLock = new Object();
+    /** One daemon thread, started by the first timeout scheduled: most servers never start it. */
+    private final ScheduledThreadPoolExecutor asyncTimer;
     private volatile TrustedProxies proxies;
     private volatile AccessLog accessLog;
     /** Set as the server stops: connections that never sent a byte get a short grace. */
@@ -82,6 +82,12 @@ final class Server {
                 identity.name() + "-" + name + "-virtual-");
         this.loops = new IoLoops(name, identity.name() + "-" + name, logger, this::time, calls);
         this.listeners = new Listeners(this, logger, inherited);
+        this.asyncTimer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, identity.name() + "-" + name + "-async-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        asyncTimer.setRemoveOnCancelPolicy(true);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
     }
 
@@ -161,10 +167,7 @@ final class Server {
         loops.stop();
         // past graceful_timeout, what still runs is interrupted, and not waited for long
         calls.stop(deadline);
-        ScheduledThreadPoolExecutor timer = asyncTimer;
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        asyncTimer.shutdownNow();
         AccessLog log = accessLog;
         if (log != null) {
             log.close();
@@ -172,25 +175,9 @@ final class Server {
         logger.info("Server {} stopped", name);
     }
 
-    /** The timer of asynchronous responses' timeouts: one daemon thread, started when first needed. */
+    /** The timer of asynchronous responses' timeouts. */
     ScheduledExecutorService asyncTimer() {
-        ScheduledThreadPoolExecutor timer = asyncTimer;
-        if (timer == null) {
-            // not the server's monitor: stop() holds it while it drains
-            synchronized (asyncTimerLock) {
-                timer = asyncTimer;
-                if (timer == null) {
-                    timer = new ScheduledThreadPoolExecutor(1, task -> {
-                        Thread thread = new Thread(task, identity.name() + "-" + name + "-async-timer");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-                    timer.setRemoveOnCancelPolicy(true);
-                    asyncTimer = timer;
-                }
-            }
-        }
-        return timer;
+        return asyncTimer;
     }
 
     /** Stops accepting but keeps the sockets open, and gives them up for the next dispatcher. */

@@ -116,7 +116,7 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
      */
     void asyncEnded(int index, AsyncExchange exchange) {
         ReceivedRequest received = requests.get(index);
-        BufferedResponse response = (BufferedResponse) exchange.response();
+        BufferedResponse response = exchange.bufferedResponse();
         boolean clientLeft = exchange.clientLeft();
         logAccess(received, received.served(), response, clientLeft);
         received.discard();

@@ -73,13 +73,11 @@ class AsyncResponseTest {
         mount(apps);
         server = new Server("async", Adjustments.parse(settings), mounts::get, log.logger, log.logger);
         server.start();
-        address = server.addresses().stream().filter(InetSocketAddress.class::isInstance)
-                .map(InetSocketAddress.class::cast).findFirst().orElseThrow();
+        address = LiveServerTest.tcpAddress(server);
     }
 
     private void mount(Map<String, HttpApplication> apps) {
-        mounts.set(new Mounts(apps.entrySet().stream()
-                .map(e -> new MountPoint(e.getKey(), e.getValue(), 0, 1, Set.of(), false, false)).toList()));
+        mounts.set(LiveServerTest.mounts(apps));
     }
 
     private AsyncResponse next() throws InterruptedException {
@@ -90,10 +88,6 @@ class AsyncResponseTest {
 
     private static void write(AsyncResponse async, String text) throws IOException {
         async.response().body().write(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void noErrors() {
-        assertTrue(log.lines.stream().noneMatch(line -> line.startsWith("ERROR")), log.lines.toString());
     }
 
     @Test
@@ -136,7 +130,7 @@ class AsyncResponseTest {
             }
         }
         assertTrue(endings.isEmpty(), "the application ended them all: " + endings);
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -169,7 +163,7 @@ class AsyncResponseTest {
                 client.close();
             }
         }
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -188,7 +182,7 @@ class AsyncResponseTest {
             next().complete();
             assertEquals(200, client.read().status());
         }
-        noErrors();
+        log.assertNoErrors();
     }
 
     private interface IoAction {
@@ -239,7 +233,7 @@ class AsyncResponseTest {
         assertFalse(async.isOpen());
         assertFalse(async.complete());
         awaitTrue(() -> server.pools().connectionsForTest().isEmpty());
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -269,7 +263,7 @@ class AsyncResponseTest {
             assertEquals("first", client.read().text());
             assertEquals("now", client.read().text());
         }
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -307,7 +301,7 @@ class AsyncResponseTest {
                 assertEquals("raced", client.send(GET_WAIT).read().text());
             }
         }
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -321,6 +315,6 @@ class AsyncResponseTest {
             assertEquals("after", client.read().text());
             assertEquals(404, client.send(GET_WAIT).read().status());
         }
-        noErrors();
+        log.assertNoErrors();
     }
 }

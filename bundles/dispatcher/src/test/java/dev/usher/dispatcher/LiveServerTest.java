@@ -67,8 +67,19 @@ class LiveServerTest {
     }
 
     private InetSocketAddress tcp() {
+        return tcpAddress(server);
+    }
+
+    /** The first TCP address {@code server} listens on. */
+    static InetSocketAddress tcpAddress(Server server) {
         return server.addresses().stream().filter(InetSocketAddress.class::isInstance)
                 .map(InetSocketAddress.class::cast).findFirst().orElseThrow();
+    }
+
+    /** Each application mounted at its prefix, ranked alike. */
+    static Mounts mounts(Map<String, HttpApplication> apps) {
+        return new Mounts(apps.entrySet().stream()
+                .map(e -> new MountPoint(e.getKey(), e.getValue(), 0, 1, Set.of(), false, false)).toList());
     }
 
     private static String get(RawClient client, String path) throws IOException {

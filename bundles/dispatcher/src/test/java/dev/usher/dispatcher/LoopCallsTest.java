@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +46,10 @@ class LoopCallsTest {
     private InetSocketAddress start(Map<String, Object> extra, Map<String, HttpApplication> apps) throws Exception {
         Map<String, Object> settings = new HashMap<>(Map.of("listen", "127.0.0.1:0", "workers", "1"));
         settings.putAll(extra);
-        Mounts mounts = new Mounts(apps.entrySet().stream()
-                .map(e -> new MountPoint(e.getKey(), e.getValue(), 0, 1, Set.of(), false, false)).toList());
+        Mounts mounts = LiveServerTest.mounts(apps);
         server = new Server("calls", Adjustments.parse(settings), () -> mounts, log.logger, log.logger);
         server.start();
-        return server.addresses().stream().filter(InetSocketAddress.class::isInstance)
-                .map(InetSocketAddress.class::cast).findFirst().orElseThrow();
+        return LiveServerTest.tcpAddress(server);
     }
 
     private HttpApplication hello() {
@@ -113,7 +110,7 @@ class LoopCallsTest {
         }
         List<String> names = List.copyOf(threads);
         assertTrue(names.get(0).endsWith("-io-0"), "the first call ran on the loop: " + names);
-        assertTrue(log.lines.stream().noneMatch(line -> line.startsWith("ERROR")), log.lines.toString());
+        log.assertNoErrors();
     }
 
     @Test

@@ -56,4 +56,10 @@ final class RecordingLogger {
         int at = text.indexOf("{}");
         return at < 0 ? text + " " + value : text.substring(0, at) + value + text.substring(at + 2);
     }
+
+    /** Fails, showing every line, if anything was logged at ERROR. */
+    void assertNoErrors() {
+        org.junit.jupiter.api.Assertions.assertTrue(lines.stream().noneMatch(line -> line.startsWith("ERROR")),
+                lines::toString);
+    }
 }

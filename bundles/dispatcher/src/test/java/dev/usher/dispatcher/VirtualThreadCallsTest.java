@@ -84,13 +84,11 @@ class VirtualThreadCallsTest {
         mount(apps);
         server = new Server("virtual", Adjustments.parse(settings), mounts::get, log.logger, log.logger);
         server.start();
-        address = server.addresses().stream().filter(InetSocketAddress.class::isInstance)
-                .map(InetSocketAddress.class::cast).findFirst().orElseThrow();
+        address = LiveServerTest.tcpAddress(server);
     }
 
     private void mount(Map<String, HttpApplication> apps) {
-        mounts.set(new Mounts(apps.entrySet().stream()
-                .map(e -> new MountPoint(e.getKey(), e.getValue(), 0, 1, Set.of(), false, false)).toList()));
+        mounts.set(LiveServerTest.mounts(apps));
     }
 
     private static boolean isVirtual(Thread thread) {
@@ -99,10 +97,6 @@ class VirtualThreadCallsTest {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private void noErrors() {
-        assertTrue(log.lines.stream().noneMatch(line -> line.startsWith("ERROR")), log.lines.toString());
     }
 
     @Test
@@ -130,7 +124,7 @@ class VirtualThreadCallsTest {
         assertTrue(callThreads.stream().allMatch(t -> t.getName().startsWith("usher-virtual-virtual-")),
                 callThreads.peek().getName());
         awaitTrue(() -> server.applicationCalls().virtualCallsRunning() == 0);
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -168,7 +162,7 @@ class VirtualThreadCallsTest {
             assertArrayEquals(big, reader.read().body());
         }
         assertEquals(big.length, written.get());
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -184,7 +178,7 @@ class VirtualThreadCallsTest {
             awaitTrue(() -> server.pools().connectionsForTest().size() == 1);
         }
         awaitTrue(() -> server.applicationCalls().virtualCallsRunning() == 0);
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -218,7 +212,7 @@ class VirtualThreadCallsTest {
             assertEquals("waited", client.read().text());
             assertEquals(404, client.send(GET_WAIT).read().status());
         }
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -249,7 +243,7 @@ class VirtualThreadCallsTest {
         List<Thread> threads = List.copyOf(callThreads);
         assertFalse(isVirtual(threads.get(0)));
         assertTrue(isVirtual(threads.get(1)));
-        noErrors();
+        log.assertNoErrors();
     }
 
     @Test
@@ -276,6 +270,6 @@ class VirtualThreadCallsTest {
         assertFalse(isVirtual(threads.get(0)), "before the change: the pool");
         assertTrue(isVirtual(threads.get(1)), "after it: a virtual thread " + threads + log.lines);
         assertFalse(isVirtual(threads.get(2)), "back on the pool");
-        noErrors();
+        log.assertNoErrors();
     }
 }

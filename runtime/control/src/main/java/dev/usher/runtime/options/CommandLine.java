@@ -232,11 +232,11 @@ public final class CommandLine {
         } catch (IllegalArgumentException e) {
             throw new UsageException(option, "'" + value + "' " + e.getMessage());
         }
-        if (!workerClass.available()) {
-            throw new UsageException(option, "virtual needs Java " + WorkerClass.VIRTUAL_THREADS_SINCE
-                    + " or later; this JVM is Java " + Runtime.version().feature());
+        try {
+            return workerClass.requireAvailable().setting();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option, e.getMessage());
         }
-        return workerClass.setting();
     }
 
     /** gunicorn's level names (and the OSGi ones) as the OSGi level name. */
