@@ -1,6 +1,8 @@
 package dev.usher.api;
 
 import java.io.InputStream;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -65,4 +67,13 @@ public interface HttpRequest {
 
     /** The name of the Usher server that received the request ({@code default} for the default one). */
     String server();
+
+    /**
+     * The certificate chain the client presented in its TLS handshake, its own certificate
+     * first, as the server verified it against {@code ca_certs}; empty over plain HTTP, or when
+     * the client presented none ({@code cert_reqs} none or optional).
+     *
+     * @since 1.2
+     */
+    List<X509Certificate> clientCertificates();
 }

@@ -79,6 +79,9 @@ import java.util.TreeSet;
  *     bind the same addresses and take over
  * @param workerClass how blocking applications run: on the {@code threads} pool, or on a virtual
  *     thread per request (gunicorn's {@code -k/--worker-class})
+ * @param tls HTTPS: gunicorn's {@code certfile}, {@code keyfile}, {@code ca_certs},
+ *     {@code cert_reqs}, {@code ciphers}, {@code ssl_version} and {@code suppress_ragged_eofs};
+ *     {@link TlsSettings#NONE} for plain HTTP
  */
 public record Adjustments(
         List<ListenAddress> listen,
@@ -119,7 +122,8 @@ public record Adjustments(
         String accessLog,
         String accessLogFormat,
         boolean reusePort,
-        WorkerClass workerClass) {
+        WorkerClass workerClass,
+        TlsSettings tls) {
 
     /** gunicorn's default access log format: the combined log format. */
     public static final String DEFAULT_ACCESS_LOG_FORMAT =
@@ -161,7 +165,8 @@ public record Adjustments(
             "unix_socket", "unix_socket_perms", "trusted_proxy", "trusted_proxy_count", "trusted_proxy_headers",
             "clear_untrusted_proxy_headers", "log_untrusted_proxy_headers", "server_name",
             "asyncore_loop_timeout", "asyncore_use_poll", "graceful_timeout", "timeout", "accesslog",
-            "access_log_format", "reuse_port", "worker_class");
+            "access_log_format", "reuse_port", "worker_class", "certfile", "keyfile", "ca_certs", "cert_reqs",
+            "ciphers", "ssl_version", "suppress_ragged_eofs");
 
     /**
      * The settings whose default is not one fixed value (it follows from other settings, or from
@@ -169,7 +174,8 @@ public record Adjustments(
      * absent.
      */
     public static final Set<String> OPTIONAL = Set.of("host", "port", "listen", "unix_socket", "trusted_proxy",
-            "trusted_proxy_count", "trusted_proxy_headers", "workers");
+            "trusted_proxy_count", "trusted_proxy_headers", "workers", "url_scheme", "certfile", "keyfile",
+            "ca_certs", "ciphers");
 
     /** Checks invariants that hold whatever the source, and makes the collections immutable. */
     public Adjustments {
@@ -181,6 +187,7 @@ public record Adjustments(
         Objects.requireNonNull(trustedProxy, "trustedProxy");
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(workerClass, "workerClass");
+        Objects.requireNonNull(tls, "tls");
         trustedProxyHeaders = Collections.unmodifiableSortedSet(new TreeSet<>(trustedProxyHeaders));
         if (listen.isEmpty() && unixSocket.isEmpty()) {
             throw new IllegalArgumentException("nothing to listen on");
@@ -284,7 +291,9 @@ public record Adjustments(
                 urlPrefix = "";
             }
         }
-        String urlScheme = v.string("url_scheme", "http").toLowerCase(Locale.ROOT);
+        TlsSettings tls = parseTls(v);
+        // a TLS server tells its applications https unless told otherwise
+        String urlScheme = v.string("url_scheme", tls.enabled() ? "https" : "http").toLowerCase(Locale.ROOT);
         if (!urlScheme.equals("http") && !urlScheme.equals("https")) {
             throw new InvalidSettingException("url_scheme", urlScheme, "must be http or https");
         }
@@ -365,7 +374,8 @@ public record Adjustments(
                 v.string("accesslog", ""),
                 accessLogFormat(v),
                 v.bool("reuse_port", false),
-                workerClass(v));
+                workerClass(v),
+                tls);
     }
 
     /**
@@ -380,6 +390,97 @@ public record Adjustments(
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("worker_class", value, e.getMessage());
         }
+    }
+
+    /**
+     * The TLS settings: {@code certfile} and {@code keyfile} together or neither; {@code ca_certs}
+     * and {@code cert_reqs} only with them, and a {@code cert_reqs} other than none only with
+     * {@code ca_certs}; {@code ciphers} separated by colons, commas or white space;
+     * {@code ssl_version} one or more of {@code TLSv1.2} and {@code TLSv1.3} (or Python's
+     * {@code TLS}, {@code TLS_SERVER} and {@code PROTOCOL_TLS_SERVER}: both; {@code TLSv1_2}: 1.2
+     * only).
+     */
+    private static TlsSettings parseTls(Values v) throws InvalidSettingException {
+        String certfile = v.string("certfile", "");
+        String keyfile = v.string("keyfile", "");
+        if (certfile.isEmpty() != keyfile.isEmpty()) {
+            String missing = certfile.isEmpty() ? "certfile" : "keyfile";
+            String given = certfile.isEmpty() ? "keyfile" : "certfile";
+            throw new InvalidSettingException(given, v.properties().get(given), "needs " + missing + " as well");
+        }
+        checkPath(v, "certfile", certfile);
+        checkPath(v, "keyfile", keyfile);
+        String caCerts = v.string("ca_certs", "");
+        checkPath(v, "ca_certs", caCerts);
+        String reqsText = v.string("cert_reqs", TlsSettings.ClientCertificates.NONE.setting());
+        TlsSettings.ClientCertificates certReqs;
+        try {
+            certReqs = TlsSettings.ClientCertificates.of(reqsText);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("cert_reqs", reqsText, e.getMessage());
+        }
+        Object cipherValue = v.properties().get("ciphers");
+        List<String> ciphers = cipherValue == null ? List.of() : words(cipherValue, "[\\s,:]+");
+        for (String cipher : ciphers) {
+            if (!cipher.matches("[A-Za-z0-9_]+")) {
+                throw new InvalidSettingException("ciphers", v.properties().get("ciphers"),
+                        "'" + cipher + "' is not a cipher suite's standard name, such as TLS_AES_128_GCM_SHA256");
+            }
+        }
+        List<String> protocols = parseProtocols(v.properties().get("ssl_version"));
+        boolean ragged = v.bool("suppress_ragged_eofs", true);
+        if (certfile.isEmpty()) {
+            for (String name : List.of("ca_certs", "ciphers")) {
+                if (v.properties().get(name) != null) {
+                    throw new InvalidSettingException(name, v.properties().get(name), "has no meaning without certfile");
+                }
+            }
+            if (certReqs != TlsSettings.ClientCertificates.NONE) {
+                throw new InvalidSettingException("cert_reqs", reqsText, "has no meaning without certfile");
+            }
+        }
+        if (certReqs != TlsSettings.ClientCertificates.NONE && caCerts.isEmpty()) {
+            throw new InvalidSettingException("cert_reqs", reqsText, "needs ca_certs, the CAs client certificates are checked against");
+        }
+        return new TlsSettings(certfile, keyfile, caCerts, certReqs, ciphers, protocols, ragged);
+    }
+
+    private static void checkPath(Values v, String name, String path) throws InvalidSettingException {
+        try {
+            Path.of(path);
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException(name, v.properties().get(name), "not a path: " + e.getReason());
+        }
+    }
+
+    /** {@code ssl_version}: see {@link #parseTls}. */
+    private static List<String> parseProtocols(Object value) throws InvalidSettingException {
+        List<String> words = value == null ? List.of() : words(value, "[\\s,]+");
+        if (words.isEmpty()) {
+            return TlsSettings.DEFAULT_PROTOCOLS;
+        }
+        List<String> protocols = new ArrayList<>();
+        for (String word : words) {
+            String name = word.toUpperCase(Locale.ROOT);
+            if (name.startsWith("PROTOCOL_")) {
+                name = name.substring("PROTOCOL_".length());
+            }
+            switch (name) {
+                case "TLS", "TLS_SERVER", "SSLV23", "2", "17":
+                    protocols.addAll(TlsSettings.DEFAULT_PROTOCOLS);
+                    break;
+                case "TLSV1.3", "TLSV1_3":
+                    protocols.add("TLSv1.3");
+                    break;
+                case "TLSV1.2", "TLSV1_2", "5":
+                    protocols.add("TLSv1.2");
+                    break;
+                default:
+                    throw new InvalidSettingException("ssl_version", value,
+                            "'" + word + "' is not offered: TLSv1.2, TLSv1.3 or TLS (both); older versions are unsafe");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(protocols));
     }
 
     /** The access log format: gunicorn's atoms, each {@code %(name)s} closed. */

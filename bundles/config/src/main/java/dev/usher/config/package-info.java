@@ -6,5 +6,5 @@
  * server runs on while Config Admin holds no configuration for it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package dev.usher.config;

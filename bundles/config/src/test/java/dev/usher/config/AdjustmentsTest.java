@@ -96,7 +96,7 @@ class AdjustmentsTest {
                 "trustedProxyCount:int", "trustedProxyHeaders:Set", "clearUntrustedProxyHeaders:boolean",
                 "logUntrustedProxyHeaders:boolean", "serverName:String", "asyncoreLoopTimeout:int",
                 "asyncoreUsePoll:boolean", "gracefulTimeout:int", "timeout:int", "accessLog:String",
-                "accessLogFormat:String", "reusePort:boolean", "workerClass:WorkerClass"), names);
+                "accessLogFormat:String", "reusePort:boolean", "workerClass:WorkerClass", "tls:TlsSettings"), names);
     }
 
     // ---- numbers -------------------------------------------------------------------------------
@@ -303,7 +303,61 @@ class AdjustmentsTest {
         assertEquals("https", parse("url_scheme", "HTTPS").urlScheme());
         assertEquals("http", parse("url_scheme", "http").urlScheme());
         refused("url_scheme", "url_scheme", "ftp");
-        refused("url_scheme", "url_scheme", "");
+        // blank is absent: the default follows certfile
+        assertEquals("http", parse("url_scheme", "").urlScheme());
+    }
+
+    @Test
+    void aTlsServerTellsHttpsUnlessToldOtherwise() throws InvalidSettingException {
+        Adjustments tls = Adjustments.parse(Map.of("certfile", "/etc/usher/cert.pem", "keyfile", "/etc/usher/key.pem"));
+        assertTrue(tls.tls().enabled());
+        assertEquals("https", tls.urlScheme());
+        assertEquals("/etc/usher/cert.pem", tls.tls().certfile());
+        assertEquals(TlsSettings.ClientCertificates.NONE, tls.tls().certReqs());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), tls.tls().protocols());
+        assertTrue(tls.tls().suppressRaggedEofs());
+        assertEquals("http", Adjustments.parse(Map.of("certfile", "c.pem", "keyfile", "k.pem", "url_scheme", "http"))
+                .urlScheme());
+        assertFalse(Adjustments.defaults().tls().enabled());
+        assertEquals(TlsSettings.NONE, Adjustments.defaults().tls());
+    }
+
+    @Test
+    void tlsSettingsAreCheckedTogether() throws InvalidSettingException {
+        refused("certfile", "certfile", "c.pem");
+        refused("keyfile", "keyfile", "k.pem");
+        Map<String, Object> pair = Map.of("certfile", "c.pem", "keyfile", "k.pem");
+        refusedWith("cert_reqs", pair, "cert_reqs", "required");
+        refusedWith("cert_reqs", pair, "cert_reqs", "sometimes");
+        refusedWith("ssl_version", pair, "ssl_version", "TLSv1.1");
+        refusedWith("ssl_version", pair, "ssl_version", "SSLv3");
+        refusedWith("ciphers", pair, "ciphers", "ECDHE-RSA-AES128-GCM-SHA256!");
+        refused("ca_certs", "ca_certs", "ca.pem");
+        refused("cert_reqs", "cert_reqs", "optional");
+        refused("ciphers", "ciphers", "TLS_AES_128_GCM_SHA256");
+        Map<String, Object> all = new java.util.HashMap<>(pair);
+        all.put("ca_certs", "ca.pem");
+        all.put("cert_reqs", 2);
+        all.put("ciphers", "TLS_AES_256_GCM_SHA384:TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        all.put("ssl_version", "PROTOCOL_TLSv1_2");
+        all.put("suppress_ragged_eofs", "false");
+        TlsSettings tls = Adjustments.parse(all).tls();
+        assertEquals(TlsSettings.ClientCertificates.REQUIRED, tls.certReqs());
+        assertEquals(List.of("TLS_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), tls.ciphers());
+        assertEquals(List.of("TLSv1.2"), tls.protocols());
+        assertFalse(tls.suppressRaggedEofs());
+        all.put("cert_reqs", "CERT_OPTIONAL");
+        all.put("ssl_version", "TLS");
+        tls = Adjustments.parse(all).tls();
+        assertEquals(TlsSettings.ClientCertificates.OPTIONAL, tls.certReqs());
+        assertEquals(TlsSettings.DEFAULT_PROTOCOLS, tls.protocols());
+    }
+
+    private static void refusedWith(String property, Map<String, Object> base, String name, Object value) {
+        Map<String, Object> properties = new java.util.HashMap<>(base);
+        properties.put(name, value);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Adjustments.parse(properties));
+        assertEquals(property, e.property());
     }
 
     @Test
@@ -372,9 +426,9 @@ class AdjustmentsTest {
             all.put(name, "x");
         }
         assertEquals(Set.of(), Adjustments.unknownProperties(all));
-        assertEquals(41, Adjustments.PROPERTIES.size());
-        assertEquals(Adjustments.class.getRecordComponents().length + 2, Adjustments.PROPERTIES.size(),
-                "every component is one property, but listen is three (host, port, listen)");
+        assertEquals(48, Adjustments.PROPERTIES.size());
+        assertEquals(Adjustments.class.getRecordComponents().length + 2 + 6, Adjustments.PROPERTIES.size(),
+                "every component is one property, but listen is three (host, port, listen) and tls seven");
     }
 
     @Test
@@ -388,7 +442,7 @@ class AdjustmentsTest {
                 d.channelRequestLookahead(), "", d.unixSocketPerms(), d.trustedProxy(), d.trustedProxyCount(),
                 d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(), d.logUntrustedProxyHeaders(),
                 d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll(), d.gracefulTimeout(), d.timeout(),
-                d.accessLog(), d.accessLogFormat(), d.reusePort(), d.workerClass()));
+                d.accessLog(), d.accessLogFormat(), d.reusePort(), d.workerClass(), d.tls()));
         assertEquals("nothing to listen on", e.getMessage());
         Adjustments unixOnly = new Adjustments(List.of(),
                 d.ipv4(), d.ipv6(), d.threads(), d.workers(), d.ident(), d.backlog(), d.recvBytes(), d.sendBytes(),
@@ -398,7 +452,7 @@ class AdjustmentsTest {
                 d.channelRequestLookahead(), "/run/usher.sock", d.unixSocketPerms(), d.trustedProxy(),
                 d.trustedProxyCount(), d.trustedProxyHeaders(), d.clearUntrustedProxyHeaders(),
                 d.logUntrustedProxyHeaders(), d.serverName(), d.asyncoreLoopTimeout(), d.asyncoreUsePoll(),
-                d.gracefulTimeout(), d.timeout(), d.accessLog(), d.accessLogFormat(), d.reusePort(), d.workerClass());
+                d.gracefulTimeout(), d.timeout(), d.accessLog(), d.accessLogFormat(), d.reusePort(), d.workerClass(), d.tls());
         assertEquals(List.of(), unixOnly.listen());
     }
 }

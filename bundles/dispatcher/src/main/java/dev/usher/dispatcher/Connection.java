@@ -52,9 +52,17 @@ final class Connection implements Selectable {
     /** The loop that owns it; changes only when a retiring loop hands it over. */
     private volatile IoLoop loop;
     private final SocketChannel channel;
+    /** The socket's reads and writes, plain or TLS. */
+    private final Transport transport;
     private final RequestParser parser;
-    private final Peer peer;
+    /** The two ends, and the client's certificates once a TLS handshake has finished. Loop thread. */
+    private Peer peer;
+    private boolean peerComplete;
     private SelectionKey key;
+    /** When the connection was accepted: a TLS handshake must finish within {@code channel_timeout}. */
+    private final long openedNanos;
+    /** Whether a read of input the transport holds is scheduled. Loop thread. */
+    private boolean bufferedReadScheduled;
 
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
@@ -140,7 +148,7 @@ final class Connection implements Selectable {
      * Guards {@link #pending} and the output flags. A lock, not the monitor: a writer on a
      * virtual thread waiting for the client to read unmounts instead of pinning its carrier.
      */
-    private final ReentrantLock output = new ReentrantLock();
+    private final ReentrantLock output;
     /**
      * Signalled when pending output fell to the high watermark, or the output closed; made by
      * the first writer that waits (most connections never do). Guarded by output.
@@ -154,14 +162,18 @@ final class Connection implements Selectable {
      */
     private volatile AsyncExchange asyncWaiting;
 
-    private Connection(Server server, IoLoop loop, SocketChannel channel) {
+    private Connection(Server server, IoLoop loop, SocketChannel channel, Transport transport, ReentrantLock output) {
         this.server = server;
         this.loop = loop;
         this.channel = channel;
+        this.transport = transport;
+        this.output = output;
         this.parser = new RequestParser(server.parserLimits());
         this.peer = Peer.of(channel);
+        this.peerComplete = !transport.handshaking();
         this.pending = new OutputQueue(server.outputBuffers(), server.temporaryDirectory());
         this.lastActivityNanos = loop.now();
+        this.openedNanos = lastActivityNanos;
         this.paidUntilNanos = lastActivityNanos;
     }
 
@@ -171,7 +183,21 @@ final class Connection implements Selectable {
      * loop's thread.
      */
     static void open(Server server, IoLoop loop, SocketChannel channel) {
-        Connection connection = new Connection(server, loop, channel);
+        ReentrantLock output = new ReentrantLock();
+        Transport transport;
+        try {
+            transport = server.transport(channel, output);
+        } catch (IOException | RuntimeException e) {
+            server.logger().error("Server {}: cannot set up TLS for a connection: {}", server.name(), e.toString());
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            server.pools().acceptFailed();
+            return;
+        }
+        Connection connection = new Connection(server, loop, channel, transport, output);
         server.pools().registered(connection);
         try {
             connection.key = channel.register(loop.selector(), SelectionKey.OP_READ, connection);
@@ -191,7 +217,14 @@ final class Connection implements Selectable {
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             flushPending();
         }
-        if ((ops & SelectionKey.OP_READ) != 0 && !closed && !lastRequestReceived && !inputEnded && held == null
+        if ((ops & SelectionKey.OP_READ) != 0) {
+            readable();
+        }
+    }
+
+    /** Input is there to read: reads it, if the connection may read now. */
+    private void readable() {
+        if (!closed && !lastRequestReceived && !inputEnded && held == null
                 && !awaitingSlot) {
             if (streaming != null) {
                 // the streaming application's pace decides; resumeStreaming reads again
@@ -204,7 +237,7 @@ final class Connection implements Selectable {
                 readPaused = true;
                 updateInterest();
             }
-        } else if ((ops & SelectionKey.OP_READ) != 0 && awaitingSlot && !closed) {
+        } else if (awaitingSlot && !closed) {
             // more input while it waits in line (hasSlot left the interest as it was): the
             // selector would report it again on every wakeup, so now it stops reading
             updateInterest();
@@ -226,10 +259,16 @@ final class Connection implements Selectable {
 
     private void read() {
         Adjustments adjustments = server.adjustments();
-        ByteBuffer buffer = loop.readBuffer(adjustments.recvBytes());
+        ByteBuffer buffer = loop.readBuffer(Math.max(adjustments.recvBytes(), transport.minimumReadBuffer()));
         int count;
         try {
-            count = channel.read(buffer);
+            count = transport.read(buffer);
+        } catch (PlainHttpOnTlsPortException e) {
+            // answered in plain text, the one thing such a client can read
+            refuse(400, e.getMessage());
+            dispatch();
+            updateInterest();
+            return;
         } catch (IOException e) {
             server.socketError("read", e);
             close();
@@ -251,15 +290,32 @@ final class Connection implements Selectable {
             return;
         }
         if (count == 0) {
+            // a handshake may have moved on, and have records to send
+            updateInterest();
             return;
         }
         lastActivityNanos = loop.now();
+        if (!peerComplete) {
+            peer = peer.withCertificates(transport.peerCertificates());
+            peerComplete = true;
+        }
         earn(count);
         buffer.flip();
         if (parser.idle()) {
             parser.limits(server.parserLimits());
         }
         parse(buffer, adjustments);
+        if (transport.hasBufferedInput()) {
+            updateInterest();
+        }
+    }
+
+    /** Reads what the transport holds, which the selector cannot report. */
+    private void readBuffered() {
+        bufferedReadScheduled = false;
+        if (!closed && transport.hasBufferedInput()) {
+            readable();
+        }
     }
 
     /** Parses {@code buffer} and hands over what it completes; what may not be parsed yet is held. */
@@ -544,7 +600,7 @@ final class Connection implements Selectable {
             }
             if (pending.isEmpty()) {
                 try {
-                    while (bytes.hasRemaining() && channel.write(bytes) > 0) {
+                    while (bytes.hasRemaining() && transport.write(bytes) > 0) {
                         // keep writing while the socket takes bytes
                     }
                 } catch (IOException e) {
@@ -553,9 +609,11 @@ final class Connection implements Selectable {
                     bytes.position(bytes.limit());
                     return;
                 }
+                // a TLS record the socket took in part: the loop sends the rest
+                scheduleFlush = transport.hasBufferedOutput();
             }
             if (bytes.hasRemaining()) {
-                scheduleFlush = pending.isEmpty();
+                scheduleFlush |= pending.isEmpty();
                 try {
                     pending.append(bytes, server.adjustments().outbufOverflow());
                 } catch (IOException e) {
@@ -641,7 +699,7 @@ final class Connection implements Selectable {
     private boolean hasPending() {
         output.lock();
         try {
-            return !pending.isEmpty();
+            return !pending.isEmpty() || transport.hasBufferedOutput();
         } finally {
             output.unlock();
         }
@@ -656,7 +714,9 @@ final class Connection implements Selectable {
         output.lock();
         try {
             try {
-                earn(pending.writeTo(channel, server.adjustments().sendBytes()));
+                if (transport.flush()) {
+                    earn(pending.writeTo(transport, server.adjustments().sendBytes()));
+                }
             } catch (IOException e) {
                 server.socketError("write", e);
                 failed = true;
@@ -665,7 +725,7 @@ final class Connection implements Selectable {
                 waitingForDrain = false;
                 this.drained.signalAll();
             }
-            drained = pending.isEmpty();
+            drained = pending.isEmpty() && !transport.hasBufferedOutput();
         } finally {
             output.unlock();
         }
@@ -681,6 +741,10 @@ final class Connection implements Selectable {
                 releaseSlotBetweenRequests();
             }
             updateInterest();
+            if (drained && transport.handshaking()) {
+                // the handshake's records went out: it may have more to send before it reads
+                read();
+            }
         }
     }
 
@@ -692,6 +756,10 @@ final class Connection implements Selectable {
         boolean reading = !readPaused && !streamPaused && !awaitingSlot && held == null && !lastRequestReceived
                 && !inputEnded;
         key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
+        if (reading && !bufferedReadScheduled && transport.hasBufferedInput()) {
+            bufferedReadScheduled = true;
+            loop.execute(this::readBuffered);
+        }
     }
 
     /**
@@ -704,6 +772,11 @@ final class Connection implements Selectable {
      * trickle does not. Call on the loop's thread.
      */
     void sweep(long deadlineNanos) {
+        if (transport.handshaking() && openedNanos - deadlineNanos < 0) {
+            // a handshake is a head too: trickled or stalled, it gets channel_timeout
+            close();
+            return;
+        }
         boolean idle = state.get() == IDLE;
         if (idle && headStartNanos != 0 && parser.readingHead() && headStartNanos - deadlineNanos < 0) {
             headStartNanos = 0;
@@ -953,15 +1026,11 @@ final class Connection implements Selectable {
         if (key != null) {
             key.cancel();
         }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing is all that was wanted
-        }
         output.lock();
         try {
             outputClosed = true;
             pending.clear();
+            transport.close();
             if (drained != null) {
                 drained.signalAll();
             }

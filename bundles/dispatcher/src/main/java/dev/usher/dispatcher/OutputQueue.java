@@ -3,7 +3,6 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -130,11 +129,11 @@ final class OutputQueue {
     }
 
     /**
-     * Writes up to {@code maxBytes} pending bytes to {@code channel} without blocking.
+     * Writes up to {@code maxBytes} pending bytes to {@code transport} without blocking.
      *
      * @return how many were written
      */
-    long writeTo(WritableByteChannel channel, int maxBytes) throws IOException {
+    long writeTo(Transport transport, int maxBytes) throws IOException {
         long written = 0;
         while (!segments.isEmpty() && written < maxBytes) {
             Object head = segments.peek();
@@ -143,7 +142,7 @@ final class OutputQueue {
             if (head instanceof ByteBuffer buffer) {
                 int limit = buffer.limit();
                 buffer.limit((int) Math.min(limit, buffer.position() + (long) maxBytes - written));
-                n = channel.write(buffer);
+                n = transport.write(buffer);
                 buffer.limit(limit);
                 inMemory -= n;
                 done = !buffer.hasRemaining();
@@ -152,8 +151,8 @@ final class OutputQueue {
                 }
             } else {
                 FileRegion region = (FileRegion) head;
-                n = region.file.transferTo(region.position,
-                        Math.min(region.end - region.position, maxBytes - written), channel);
+                n = transport.transferFrom(region.file, region.position,
+                        Math.min(region.end - region.position, maxBytes - written));
                 region.position += n;
                 if (region.file != spill) {
                     inApplicationFiles -= n;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * The two ends of a connection, as the socket reports them.
@@ -12,8 +14,15 @@ import java.nio.channels.SocketChannel;
  * @param remotePort the client's port, 0 for a unix socket peer
  * @param localAddress the address the client connected to, or {@code localhost}
  * @param localPort the port it connected to, 0 for a unix socket
+ * @param certificates the client's certificate chain, its own first; empty without TLS or without one
  */
-record Peer(String remoteAddress, int remotePort, String localAddress, int localPort) {
+record Peer(String remoteAddress, int remotePort, String localAddress, int localPort,
+        List<X509Certificate> certificates) {
+
+    /** The same ends, with the certificates the client presented over TLS. */
+    Peer withCertificates(List<X509Certificate> chain) {
+        return chain.isEmpty() ? this : new Peer(remoteAddress, remotePort, localAddress, localPort, List.copyOf(chain));
+    }
 
     static Peer of(SocketChannel channel) {
         try {
@@ -21,11 +30,11 @@ record Peer(String remoteAddress, int remotePort, String localAddress, int local
             SocketAddress local = channel.getLocalAddress();
             if (remote instanceof InetSocketAddress r && local instanceof InetSocketAddress l) {
                 return new Peer(r.getAddress().getHostAddress(), r.getPort(), l.getAddress().getHostAddress(),
-                        l.getPort());
+                        l.getPort(), List.of());
             }
         } catch (IOException e) {
             // a socket closed already: it will fail on its first read
         }
-        return new Peer("localhost", 0, "localhost", 0);
+        return new Peer("localhost", 0, "localhost", 0, List.of());
     }
 }

@@ -3,6 +3,8 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 import dev.usher.api.HeaderFields;
 import dev.usher.api.HttpRequest;
@@ -19,11 +21,14 @@ final class ServedRequest implements HttpRequest {
     private final String rawPathInfo;
     private final RequestOrigin origin;
     private final String server;
+    private final List<X509Certificate> clientCertificates;
     private HeaderFields headers;
     private InputStream body;
 
     ServedRequest(MountPoint mount, ReceivedRequest received, RequestTarget target, String scriptName,
-            String pathInfo, String rawPathInfo, RequestOrigin origin, String server) {
+            String pathInfo, String rawPathInfo, RequestOrigin origin, String server,
+            List<X509Certificate> clientCertificates) {
+        this.clientCertificates = clientCertificates;
         this.mount = mount;
         this.received = received;
         this.target = target;
@@ -32,6 +37,11 @@ final class ServedRequest implements HttpRequest {
         this.rawPathInfo = rawPathInfo;
         this.origin = origin;
         this.server = server;
+    }
+
+    @Override
+    public List<X509Certificate> clientCertificates() {
+        return clientCertificates;
     }
 
     /** Where the request was routed. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import org.osgi.service.log.Logger;
@@ -51,9 +52,14 @@ final class Server {
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
-    /** One daemon thread, started by the first timeout scheduled: most servers never start it. */
+    /**
+     * One daemon thread, started by the first task scheduled (a timeout; a TLS server's
+     * certificate checks): most plain servers never start it.
+     */
     private final ScheduledThreadPoolExecutor asyncTimer;
     private volatile TrustedProxies proxies;
+    /** The TLS context new connections take, kept current; null for plain HTTP. */
+    private volatile CertificateWatch certificates;
     private volatile AccessLog accessLog;
     /** Set as the server stops: connections that never sent a byte get a short grace. */
     private volatile boolean stopping;
@@ -97,10 +103,14 @@ final class Server {
      * @throws IOException naming the address that could not be bound
      */
     synchronized void start() throws IOException {
+        if (adjustments.tls().enabled()) {
+            certificates = CertificateWatch.start(name, adjustments.tls(), logger, outputBuffers, asyncTimer);
+        }
         loops.resize(adjustments.workers());
         try {
             listeners.update(adjustments, loops.acceptor());
         } catch (IOException | RuntimeException e) {
+            stopCertificateWatch();
             loops.stop();
             calls.stopNow();
             AccessLog log = accessLog;
@@ -119,12 +129,33 @@ final class Server {
      * came with it are in place. If a new address cannot be bound, nothing changes.
      */
     synchronized void apply(Adjustments next) {
+        CertificateWatch startedWatch = null;
+        if (next.tls().enabled() && certificates == null) {
+            // plain to TLS: without a certificate that loads, nothing changes
+            try {
+                startedWatch = CertificateWatch.start(name, next.tls(), logger, outputBuffers, asyncTimer);
+            } catch (IOException | RuntimeException e) {
+                logger.error("Server {}: cannot load TLS: {}; keeping the current settings", name, e.getMessage());
+                return;
+            }
+        }
         Listeners.Change change;
         try {
             change = listeners.prepare(next);
         } catch (IOException | RuntimeException e) {
+            if (startedWatch != null) {
+                startedWatch.close();
+            }
             logger.error("Server {}: {}; keeping the current settings", name, e.getMessage());
             return;
+        }
+        if (startedWatch != null) {
+            certificates = startedWatch;
+        } else if (next.tls().enabled()) {
+            // new files or settings load now; if they do not, the current certificate stays
+            certificates.update(next.tls());
+        } else {
+            stopCertificateWatch();
         }
         calls.resize(next.threads());
         calls.workerClass(next.workerClass());
@@ -167,12 +198,38 @@ final class Server {
         loops.stop();
         // past graceful_timeout, what still runs is interrupted, and not waited for long
         calls.stop(deadline);
+        stopCertificateWatch();
         asyncTimer.shutdownNow();
         AccessLog log = accessLog;
         if (log != null) {
             log.close();
         }
         logger.info("Server {} stopped", name);
+    }
+
+    private void stopCertificateWatch() {
+        CertificateWatch watch = certificates;
+        certificates = null;
+        if (watch != null) {
+            watch.close();
+        }
+    }
+
+    /**
+     * The transport of a new connection: TLS with the current certificate when the server has
+     * one, else plain.
+     *
+     * @param output the connection's output lock, which the transport's writers hold
+     */
+    Transport transport(SocketChannel channel, ReentrantLock output) throws IOException {
+        CertificateWatch watch = certificates;
+        return watch == null ? new PlainTransport(channel) : new TlsTransport(channel, watch.current(), output);
+    }
+
+    /** The TLS context new connections use, or null for plain HTTP; for tests. */
+    TlsContext tlsForTest() {
+        CertificateWatch watch = certificates;
+        return watch == null ? null : watch.current();
     }
 
     /** The timer of asynchronous responses' timeouts. */
@@ -337,7 +394,7 @@ final class Server {
                 return;
             }
             received.routed(new ServedRequest(route.mount(), received, target, scriptName, route.pathInfo(),
-                    target.rawSuffix(scriptName.length()), origin, name));
+                    target.rawSuffix(scriptName.length()), origin, name, peer.certificates()));
         }
     }
 

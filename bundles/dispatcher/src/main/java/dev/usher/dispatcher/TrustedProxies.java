@@ -124,7 +124,7 @@ final class TrustedProxies {
         String resultHost = direct.host();
         int resultPort = scheme.equals(direct.scheme()) ? direct.port() : RequestOrigin.defaultPort(scheme);
         if (host != null && !host.isEmpty()) {
-            RequestOrigin named = RequestOrigin.direct(new Peer(address, remotePort, direct.host(), resultPort),
+            RequestOrigin named = RequestOrigin.direct(new Peer(address, remotePort, direct.host(), resultPort, List.of()),
                     scheme, host, null, settings.serverName());
             resultHost = named.host();
             resultPort = named.port();

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ByteChannel;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class OutputQueueTest {
     Path dir;
 
     /** A channel that takes at most {@code perWrite} bytes a call, like a full socket. */
-    private static final class Trickle implements GatheringByteChannel {
+    private static final class Trickle implements ByteChannel {
         final ByteArrayOutputStream taken = new ByteArrayOutputStream();
         int perWrite;
 
@@ -42,12 +42,7 @@ class OutputQueueTest {
         }
 
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
+        public int read(ByteBuffer dst) {
             throw new UnsupportedOperationException();
         }
 
@@ -74,12 +69,12 @@ class OutputQueueTest {
             int n = Math.min(all.length - at, 1 + sizes.nextInt(150));
             queue.append(ByteBuffer.wrap(all, at, n), Long.MAX_VALUE);
             at += n;
-            queue.writeTo(channel, 50);
+            queue.writeTo(new PlainTransport(channel), 50);
         }
         assertTrue(queue.size() > 0);
         while (!queue.isEmpty()) {
             long before = queue.size();
-            long written = queue.writeTo(channel, 50);
+            long written = queue.writeTo(new PlainTransport(channel), 50);
             assertEquals(before - written, queue.size());
             assertTrue(written <= 50);
         }
@@ -99,7 +94,7 @@ class OutputQueueTest {
         assertTrue(queue.spilled());
         assertEquals(1, files());
         while (!queue.isEmpty()) {
-            queue.writeTo(channel, 700);
+            queue.writeTo(new PlainTransport(channel), 700);
         }
         assertArrayEquals(all, channel.taken.toByteArray());
         assertEquals(0, files(), "the temporary file is deleted once sent");

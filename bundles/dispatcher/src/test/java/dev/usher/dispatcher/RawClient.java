@@ -30,11 +30,21 @@ final class RawClient implements Closeable {
     private final InputStream in;
 
     RawClient(InetSocketAddress address) throws IOException {
-        socket = new Socket();
+        this(plainSocket(address));
+    }
+
+    /** A client on {@code connected}: a TLS socket, say. */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
+        in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    private static Socket plainSocket(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(address, 5000);
         socket.setSoTimeout(10_000);
-        in = new BufferedInputStream(socket.getInputStream());
+        return socket;
     }
 
     RawClient send(String raw) throws IOException {

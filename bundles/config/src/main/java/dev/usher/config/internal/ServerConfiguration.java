@@ -102,8 +102,10 @@ import dev.usher.config.Adjustments;
     @AttributeDefinition(name = "Expose tracebacks", description = "Show the stack trace in a 500 response.")
     boolean expose__tracebacks() default false;
 
-    @AttributeDefinition(name = "URL scheme", description = "Scheme reported to applications (http or https).")
-    String url__scheme() default "http";
+    @AttributeDefinition(name = "URL scheme", description = "Scheme reported to applications (http or https); "
+            + "default https with certfile, else http.", required = false,
+            options = {@Option(label = "http", value = "http"), @Option(label = "https", value = "https")})
+    String url__scheme();
 
     @AttributeDefinition(name = "URL prefix", description = "Path prefix every application is mounted below.",
             required = false)
@@ -187,4 +189,36 @@ import dev.usher.config.Adjustments;
     @AttributeDefinition(name = "Reuse port", description = "Bind with SO_REUSEPORT so a new server can take "
             + "over the addresses without a gap.")
     boolean reuse__port() default false;
+
+    @AttributeDefinition(name = "Certificate file", description = "PEM certificate chain, the server's own "
+            + "first: with keyfile, the server speaks HTTPS. Replacing the file applies to new connections "
+            + "within a second, without a restart.", required = false)
+    String certfile();
+
+    @AttributeDefinition(name = "Key file", description = "PEM private key of the certificate (PKCS#8, or "
+            + "traditional RSA or EC), unencrypted.", required = false)
+    String keyfile();
+
+    @AttributeDefinition(name = "CA certificates", description = "PEM certificates trusted to sign client "
+            + "certificates.", required = false)
+    String ca__certs();
+
+    @AttributeDefinition(name = "Client certificates", description = "Whether clients must present a "
+            + "certificate signed by ca_certs: none, optional or required (Python's 0, 1, 2).",
+            options = {@Option(label = "none", value = "none"), @Option(label = "optional", value = "optional"),
+                @Option(label = "required", value = "required")})
+    String cert__reqs() default "none";
+
+    @AttributeDefinition(name = "Ciphers", description = "Cipher suites offered, by standard name "
+            + "(TLS_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ...), separated by colons; "
+            + "empty for the JVM's defaults.", required = false)
+    String ciphers();
+
+    @AttributeDefinition(name = "TLS versions", description = "Protocol versions offered: TLSv1.2, TLSv1.3, "
+            + "or TLS for both.")
+    String ssl__version() default "TLSv1.3 TLSv1.2";
+
+    @AttributeDefinition(name = "Suppress ragged EOFs", description = "Take a client that closes without "
+            + "close_notify as an ordinary end of input; when off, what was in progress is dropped.")
+    boolean suppress__ragged__eofs() default true;
 }
