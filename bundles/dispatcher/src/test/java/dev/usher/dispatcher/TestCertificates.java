@@ -161,6 +161,12 @@ final class TestCertificates {
         plain.setTcpNoDelay(true);
         plain.connect(address, 5000);
         plain.setSoTimeout(10_000);
+        return wrap(context, plain, address, protocols);
+    }
+
+    /** TLS over the connected socket {@code plain}, handshake done. */
+    static SSLSocket wrap(SSLContext context, Socket plain, InetSocketAddress address, String... protocols)
+            throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", address.getPort(),
                 true);
         SSLParameters parameters = socket.getSSLParameters();
