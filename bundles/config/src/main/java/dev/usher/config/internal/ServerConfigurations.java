@@ -233,7 +233,8 @@ public final class ServerConfigurations {
         }
 
         void update(Adjustments next) {
-            if (next.equals(adjustments)) {
+            // the same TLS settings, written again (HUP), ask the server to read the files anew
+            if (next.equals(adjustments) && !next.tls().enabled()) {
                 return;
             }
             adjustments = next;

@@ -76,7 +76,8 @@ import dev.usher.runtime.options.UsageException;
  * to change in it.
  * <li><b>Signals</b> (while active; the launcher handles TERM, INT and USR1 itself): HUP re-reads
  * the settings file and {@code etc/*.cfg} and writes every configuration anew (TTIN/TTOU changes
- * are dropped, as gunicorn's reload does); TTIN and TTOU write {@code workers} one higher or lower
+ * are dropped, as gunicorn's reload does), and a TLS server's even when unchanged, so that it
+ * reads its certificate files anew; TTIN and TTOU write {@code workers} one higher or lower
  * (at least 1) into every server's configuration.
  * <li><b>Readiness</b> ({@link Readiness}): once the servers listen it writes the pid file
  * ({@code -p}; removed when this component stops) and reports {@code READY} to a waiting
@@ -336,7 +337,11 @@ public final class Control {
                     configuration = configuration(configPid);
                     created.add(configPid);
                 }
-                if (configuration.updateIfDifferent(new Hashtable<>(effective))) {
+                if (etc != null && effective.get("certfile") != null) {
+                    // HUP: a TLS server reads its certificate files anew even if its settings stay
+                    configuration.update(new Hashtable<>(effective));
+                    logger.debug("Configuration {} written: {}", configPid, effective);
+                } else if (configuration.updateIfDifferent(new Hashtable<>(effective))) {
                     logger.debug("Configuration {} written: {}", configPid, effective);
                 }
             } catch (IOException | RuntimeException e) {

@@ -4,12 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import dev.usher.config.Adjustments;
 import dev.usher.config.InvalidSettingException;
+import dev.usher.config.TlsSettings;
 import dev.usher.config.WorkerClass;
 
 /**
@@ -35,6 +37,11 @@ public final class CommandLine {
         /** {@code -w/--workers}, as errors name it. */
         public String display() {
             return shortName == null ? longName : shortName + "/" + longName;
+        }
+
+        /** The setting an option of gunicorn's TLS group sets: {@code --ca-certs} sets {@code ca_certs}. */
+        String setting() {
+            return longName.substring(2).replace('-', '_');
         }
     }
 
@@ -76,7 +83,15 @@ public final class CommandLine {
             new Spec(null, "--graceful-timeout", "INT", "seconds a stopping server lets requests in flight finish",
                     "30"),
             new Spec("-t", "--timeout", "INT",
-                    "seconds an application call may run before it is logged and interrupted; 0 for never", "0"));
+                    "seconds an application call may run before it is logged and interrupted; 0 for never", "0"),
+            new Spec(null, "--certfile", "FILE", "PEM certificate chain: with --keyfile, every server speaks HTTPS; "
+                    + "a replaced file applies to new connections without a restart", "none"),
+            new Spec(null, "--keyfile", "FILE", "PEM private key of the certificate (PKCS#8, RSA or EC)", "none"),
+            new Spec(null, "--ca-certs", "FILE", "PEM CA certificates that sign client certificates", "none"),
+            new Spec(null, "--cert-reqs", "STRING", "client certificates: none, optional or required (0, 1, 2)",
+                    "none"),
+            new Spec(null, "--ciphers", "STRING", "cipher suites, by standard name, separated by colons",
+                    "the JVM's"));
 
     private CommandLine() {
     }
@@ -221,6 +236,15 @@ public final class CommandLine {
         return mode;
     }
 
+    /** {@code --cert-reqs}: as the {@code cert_reqs} setting takes it, in its own name. */
+    static String parseCertReqs(String option, String value) throws UsageException {
+        try {
+            return TlsSettings.ClientCertificates.of(value).setting();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option, "'" + value + "' " + e.getMessage());
+        }
+    }
+
     /**
      * {@code -k}: {@code sync} or {@code virtual} (any case), as the {@code worker_class}
      * setting's value; {@code virtual} only on a JVM with virtual threads.
@@ -281,6 +305,7 @@ public final class CommandLine {
         private Integer gracefulTimeout;
         private Integer timeout;
         private String workerClass;
+        private final Map<String, String> tls = new LinkedHashMap<>();
         private boolean help;
         private boolean version;
 
@@ -336,6 +361,10 @@ public final class CommandLine {
                 case "--graceful-timeout" -> gracefulTimeout = parseNumber(option, value, 0, Integer.MAX_VALUE);
                 case "--timeout" -> timeout = parseNumber(option, value, 0, Integer.MAX_VALUE);
                 case "--worker-class" -> workerClass = parseWorkerClass(option, value);
+                case "--certfile", "--keyfile", "--ca-certs" -> tls.put(spec.setting(),
+                        path(option, value).toAbsolutePath().toString());
+                case "--cert-reqs" -> tls.put(spec.setting(), parseCertReqs(option, value));
+                case "--ciphers" -> tls.put(spec.setting(), nonEmpty(option, value));
                 case "--arbiter" -> {
                     if (!value.trim().equals(DEFAULT_ARBITER)) {
                         throw new UsageException(option, "Usher's arbiter is its own launcher; only the default "
@@ -348,8 +377,8 @@ public final class CommandLine {
 
         Options build() {
             return new Options(config, settingsPath, binds, workers, pidFile, daemon, umask, user, group, name,
-                    logLevel, logFile, debug, checkConfig, reusePort, accessLogFile, gracefulTimeout, timeout, workerClass, help,
-                    version);
+                    logLevel, logFile, debug, checkConfig, reusePort, accessLogFile, gracefulTimeout, timeout, workerClass,
+                    tls, help, version);
         }
 
         private static String nonEmpty(String option, String value) throws UsageException {

@@ -2,6 +2,7 @@ package dev.usher.runtime.options;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,9 @@ import java.util.function.Function;
  * @param timeout {@code --timeout} in seconds, or null
  * @param workerClass {@code -k}: the {@code worker_class} setting's value ({@code sync} or
  *     {@code virtual}), or null
+ * @param tls {@code --certfile}, {@code --keyfile}, {@code --ca-certs}, {@code --cert-reqs} and
+ *     {@code --ciphers} by the settings they set ({@code certfile}, ..., {@code ca_certs}, ...),
+ *     files as absolute paths; empty when none is given
  * @param help {@code -h}
  * @param version {@code --version}
  */
@@ -62,6 +66,7 @@ public record Options(
         Integer gracefulTimeout,
         Integer timeout,
         String workerClass,
+        Map<String, String> tls,
         boolean help,
         boolean version) {
 
@@ -97,6 +102,8 @@ public record Options(
     public static final String TIMEOUT = "usher.timeout";
     /** Framework property of {@code -k}. */
     public static final String WORKER_CLASS = "usher.worker_class";
+    /** The settings TLS options set, in {@code --help}'s order: {@code usher.} and the name is each one's framework property. */
+    public static final List<String> TLS_SETTINGS = List.of("certfile", "keyfile", "ca_certs", "cert_reqs", "ciphers");
     /** FileInstall's directories: {@code SETTINGS_PATH/etc,SETTINGS_PATH/deploy}. */
     public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     /**
@@ -107,11 +114,12 @@ public record Options(
 
     /** The options of an empty command line. */
     public static final Options NONE = new Options(null, null, List.of(), null, null, false, null, null, null,
-            null, null, null, false, false, false, null, null, null, null, false, false);
+            null, null, null, false, false, false, null, null, null, null, Map.of(), false, false);
 
     /** Checks invariants and makes {@code binds} immutable. */
     public Options {
         binds = List.copyOf(binds);
+        tls = Collections.unmodifiableMap(new LinkedHashMap<>(tls));
     }
 
     /** The directory holding {@code etc/} and {@code deploy/}. */
@@ -193,6 +201,7 @@ public record Options(
         if (workerClass != null) {
             properties.put(WORKER_CLASS, workerClass);
         }
+        tls.forEach((setting, value) -> properties.put("usher." + setting, value));
         return properties;
     }
 
@@ -219,6 +228,13 @@ public record Options(
         String umask = properties.apply(UMASK);
         String level = properties.apply(LOG_LEVEL);
         String workerClass = properties.apply(WORKER_CLASS);
+        Map<String, String> tls = new LinkedHashMap<>();
+        for (String setting : TLS_SETTINGS) {
+            String value = blankToNull(properties.apply("usher." + setting));
+            if (value != null) {
+                tls.put(setting, setting.equals("cert_reqs") ? CommandLine.parseCertReqs("usher." + setting, value) : value);
+            }
+        }
         return new Options(
                 config == null || config.isBlank() ? null : Path.of(config),
                 settingsPath == null || settingsPath.isBlank() ? null : Path.of(settingsPath),
@@ -239,6 +255,7 @@ public record Options(
                 number(properties, GRACEFUL_TIMEOUT, 0, Integer.MAX_VALUE),
                 number(properties, TIMEOUT, 0, Integer.MAX_VALUE),
                 workerClass == null || workerClass.isBlank() ? null : CommandLine.parseWorkerClass(WORKER_CLASS, workerClass),
+                tls,
                 false,
                 false);
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -35,11 +36,33 @@ class CommandLineTest {
                 "--bind", "unix:/run/usher.sock", "--workers", "3", "--pid", "usher.pid", "--daemon", "--umask", "027",
                 "--user", "www", "--group", "web", "--name", "api", "--log-level", "warning", "--log-file", "usher.log",
                 "--debug", "--check-config", "--reuse-port", "--access-logfile", "access.log", "--graceful-timeout", "12",
-                "--timeout", "60", "--worker-class", "sync", "--arbiter", "egg:gunicorn#main", "--help", "--version",
-                directory.toString());
+                "--timeout", "60", "--worker-class", "sync", "--arbiter", "egg:gunicorn#main", "--certfile", "c.pem",
+                "--keyfile", "/k.pem", "--ca-certs", "ca.pem", "--cert-reqs", "CERT_REQUIRED", "--ciphers",
+                "TLS_AES_128_GCM_SHA256", "--help", "--version", directory.toString());
+        Map<String, String> tls = new java.util.LinkedHashMap<>();
+        tls.put("certfile", Path.of("c.pem").toAbsolutePath().toString());
+        tls.put("keyfile", "/k.pem");
+        tls.put("ca_certs", Path.of("ca.pem").toAbsolutePath().toString());
+        tls.put("cert_reqs", "required");
+        tls.put("ciphers", "TLS_AES_128_GCM_SHA256");
         assertEquals(new Options(config, directory, List.of("127.0.0.1:8000", "unix:/run/usher.sock"), 3,
                 Path.of("usher.pid"), true, 027, "www", "web", "api", "WARN", "usher.log", true, true, true,
-                "access.log", 12, 60, "sync", true, true), options);
+                "access.log", 12, 60, "sync", tls, true, true), options);
+    }
+
+    @Test
+    void tlsOptionsTravelAsFrameworkPropertiesAndSetEveryServer() throws Exception {
+        Options options = CommandLine.parse("--certfile", "c.pem", "--keyfile", "k.pem", "--cert-reqs", "1");
+        Map<String, String> properties = options.toProperties();
+        assertEquals(Path.of("c.pem").toAbsolutePath().toString(), properties.get("usher.certfile"));
+        assertEquals("optional", properties.get("usher.cert_reqs"));
+        Options back = Options.fromProperties(properties::get);
+        assertEquals(options.tls(), back.tls());
+        Map<String, Object> every = new ServerLayers(back, SettingsFile.EMPTY).effective("dev.usher.server", Map.of(), null);
+        assertEquals(Path.of("k.pem").toAbsolutePath().toString(), every.get("keyfile"));
+        assertEquals("optional", every.get("cert_reqs"));
+        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("--cert-reqs", "maybe"));
+        assertTrue(e.getMessage().contains("--cert-reqs"), e.getMessage());
     }
 
     @Test
