@@ -44,11 +44,15 @@ final class Wrk {
         }
     }
 
-    /** Starts {@code wrk -t1 -cCONNECTIONS -dDURATION URL}, its report written to a file in {@code directory}. */
-    static Wrk start(Path directory, int connections, Duration duration, String url) throws IOException {
+    /** Starts {@code wrk -t1 -cCONNECTIONS -dDURATION OPTIONS URL}, its report written to a file in {@code directory}. */
+    static Wrk start(Path directory, int connections, Duration duration, String url, String... options)
+            throws IOException {
         Path output = directory.resolve("wrk.txt");
-        Process process = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + duration.toSeconds() + "s", url)
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("wrk", "-t1", "-c" + connections,
+                "-d" + duration.toSeconds() + "s"));
+        command.addAll(java.util.List.of(options));
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new Wrk(process, output);
     }
 
