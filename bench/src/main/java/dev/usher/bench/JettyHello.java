@@ -11,11 +11,14 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The yardstick for Usher: the smallest reasonable Jetty 12 server, answering
- * every request with 200 "Hello, World!". Usage: {@code java -jar jetty-hello.jar PORT}.
+ * every request with 200 "Hello, World!". Usage: {@code java -jar jetty-hello.jar PORT [KEYSTORE]}:
+ * with a PKCS#12 {@code KEYSTORE} (password {@code bench}) it speaks HTTPS through Jetty's
+ * {@code SslConnectionFactory}, the JDK's SSLEngine beneath its HTTP/1.1 connection.
  */
 public final class JettyHello {
 
@@ -28,8 +31,8 @@ public final class JettyHello {
             new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, Integer.toString(BODY.remaining()));
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: java -jar jetty-hello.jar PORT");
+        if (args.length != 1 && args.length != 2) {
+            System.err.println("usage: java -jar jetty-hello.jar PORT [KEYSTORE.p12]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
@@ -42,7 +45,16 @@ public final class JettyHello {
         threads.setName("hello");
 
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (args.length == 2) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(args[1]);
+            tls.setKeyStorePassword("bench");
+            tls.setKeyStoreType("PKCS12");
+            connector = new ServerConnector(server, tls);
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
