@@ -142,7 +142,12 @@ final class Listener implements Selectable {
 
     /** Where clients reach it, for the log: {@code http://127.0.0.1:8080} or {@code unix:/path}. */
     String url() {
-        return bound instanceof InetSocketAddress ? "http://" + Listeners.describe(bound) : "unix:" + socketFile;
+        return url("http");
+    }
+
+    /** {@link #url()} with {@code scheme}: {@code https} for a TLS server's TCP address. */
+    String url(String scheme) {
+        return bound instanceof InetSocketAddress ? scheme + "://" + Listeners.describe(bound) : "unix:" + socketFile;
     }
 
     /** An IPv6 address as people write it: the longest run of zero groups as {@code ::}. */

@@ -85,9 +85,11 @@ final class Listeners {
      * then a client of a new address waits in its backlog.
      */
     synchronized void commit(Change change, IoLoop acceptor) {
+        // the settings that came with the change are in place by now
+        String scheme = server.adjustments().tls().enabled() ? "https" : "http";
         for (Listener listener : change.bound()) {
             listener.register(acceptor);
-            logger.info("Serving on {}", listener.url());
+            logger.info("Serving on {}", listener.url(scheme));
         }
         for (Listener gone : change.removed()) {
             gone.closeSoon();

@@ -113,7 +113,8 @@ class ServerTest {
     @Test
     void servesHelloWithDateServerAndLength() throws Exception {
         InetSocketAddress address = start(Map.of(), Map.of("/", HELLO));
-        assertTrue(log.lines.contains("INFO Serving on http://127.0.0.1:" + address.getPort()), log.lines.toString());
+        assertTrue(log.lines.contains("INFO Serving on " + scheme() + "://127.0.0.1:" + address.getPort()),
+                log.lines.toString());
         try (RawClient client = client(address)) {
             RawClient.Response r = client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read();
             assertEquals(200, r.status());

@@ -110,6 +110,7 @@ class TlsTest {
     @Test
     void tls12AndTls13AreOfferedAndSslVersionNarrowsThem() throws Exception {
         InetSocketAddress address = start(first.settings());
+        assertTrue(log.lines.contains("INFO Serving on https://127.0.0.1:" + address.getPort()), log.lines::toString);
         for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
             try (SSLSocket socket = TestCertificates.connect(trusting, address, protocol);
                     RawClient client = new RawClient(socket)) {
