@@ -573,20 +573,14 @@ public record Adjustments(
             digits = value.toString();
         } else {
             digits = new Values(Map.of("unix_socket_perms", value)).string("unix_socket_perms", "");
-            if (digits.startsWith("0o") || digits.startsWith("0O")) {
-                digits = digits.substring(2);
-            }
         }
-        int mode;
         try {
-            mode = Integer.parseInt(digits, 8);
+            return FileModes.parseOctal(digits);
         } catch (NumberFormatException e) {
             throw new InvalidSettingException("unix_socket_perms", value, "not an octal mode such as 600");
-        }
-        if (mode < 0 || mode > 0777) {
+        } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("unix_socket_perms", value, "must be from 0 to 777 (octal)");
         }
-        return mode;
     }
 
     private static String parseTrustedProxy(Values v) throws InvalidSettingException {

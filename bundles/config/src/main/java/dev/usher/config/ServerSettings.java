@@ -11,6 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ServerSettings {
 
+    /** The PID of the default server's configuration, and the factory PID of named servers. */
+    String PID = "dev.usher.server";
+
     /** The service property holding the server's name. */
     String NAME_PROPERTY = "usher.server.name";
 

@@ -26,7 +26,8 @@ import dev.usher.http1.RequestParser;
  * (waitress's {@code channel_request_lookahead} of 0), so a client cannot make the server
  * buffer without bound. Application threads add output with {@link #send}, which writes at
  * once when nothing is pending and queues the rest for the loop; only the loop closes the
- * socket.
+ * socket. Every read and write goes through its {@link Transport} (plain or TLS), which alone
+ * touches the socket.
  *
  * <p>The hand-back from the application thread costs no wakeup in the common case: read
  * interest stays registered while a task runs, and the task ends by moving {@link #state} from
@@ -998,7 +999,7 @@ final class Connection implements Selectable {
      */
     void moveTo(IoLoop target) {
         if (closed || state.get() != IDLE || streaming != null || hasPending() || awaitingSlot
-                || slot == Slot.CLAIMED) {
+                || slot == Slot.CLAIMED || bufferedReadScheduled || transport.handshaking()) {
             return;
         }
         int ops = key.interestOps();

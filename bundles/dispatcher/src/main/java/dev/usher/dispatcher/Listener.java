@@ -1,5 +1,6 @@
 package dev.usher.dispatcher;
 
+import dev.usher.config.FileModes;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -105,7 +106,7 @@ final class Listener implements Selectable {
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.bind(UnixDomainSocketAddress.of(path), backlog);
-            Files.setPosixFilePermissions(path, permissions(mode));
+            Files.setPosixFilePermissions(path, FileModes.permissions(mode));
             channel.configureBlocking(false);
             return new Listener(server, channel, UnixDomainSocketAddress.of(path), path);
         } catch (IOException | RuntimeException e) {
@@ -113,21 +114,6 @@ final class Listener implements Selectable {
             Files.deleteIfExists(path);
             throw e;
         }
-    }
-
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
-        };
-        for (int bit = 0; bit < bits.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                set.add(bits[bit]);
-            }
-        }
-        return set;
     }
 
     /** What was asked for: the address before the system chose a port for port 0. */

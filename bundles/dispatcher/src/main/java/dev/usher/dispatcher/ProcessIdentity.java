@@ -2,9 +2,11 @@ package dev.usher.dispatcher;
 
 import java.util.Set;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import org.osgi.framework.BundleContext;
+
+import dev.usher.config.FileModes;
+import dev.usher.config.FrameworkProperties;
 
 /**
  * What the process running Usher is called and the umask it applies, from the framework
@@ -19,14 +21,14 @@ record ProcessIdentity(String name, int umask) {
     static final ProcessIdentity DEFAULT = new ProcessIdentity("usher", -1);
 
     static ProcessIdentity of(BundleContext context) {
-        String name = context.getProperty("usher.name");
-        String umask = context.getProperty("usher.umask");
+        String name = context.getProperty(FrameworkProperties.PROCESS_NAME);
+        String umask = context.getProperty(FrameworkProperties.UMASK);
         int mask = -1;
         if (umask != null && !umask.isBlank()) {
-            String digits = umask.strip().toLowerCase(java.util.Locale.ROOT).replaceFirst("^0o", "");
             try {
-                mask = Integer.parseInt(digits, 8) & 0777;
-            } catch (NumberFormatException e) {
+                mask = FileModes.parseOctal(umask);
+            } catch (IllegalArgumentException e) {
+                // the launcher checked it; set by hand wrongly, the system's umask applies
                 mask = -1;
             }
         }
@@ -38,12 +40,6 @@ record ProcessIdentity(String name, int umask) {
         if (umask < 0) {
             return null;
         }
-        int mode = 0666 & ~umask;
-        StringBuilder text = new StringBuilder(9);
-        String letters = "rwxrwxrwx";
-        for (int bit = 8; bit >= 0; bit--) {
-            text.append((mode & (1 << bit)) != 0 ? letters.charAt(8 - bit) : '-');
-        }
-        return PosixFilePermissions.fromString(text.toString());
+        return FileModes.permissions(0666 & ~umask);
     }
 }

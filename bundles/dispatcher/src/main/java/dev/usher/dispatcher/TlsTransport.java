@@ -379,7 +379,21 @@ final class TlsTransport implements Transport {
 
     @Override
     public boolean hasBufferedInput() {
-        return netIn != null && netIn.hasRemaining() && phase == Phase.OPEN;
+        // a record that arrived in part needs the socket: reading again before it comes would spin
+        return phase == Phase.OPEN && netIn != null && holdsWholeRecord(netIn);
+    }
+
+    /**
+     * Whether {@code bytes} (read mode) start with a whole TLS record: its 5-byte header (type,
+     * version, length) and the length it announces.
+     */
+    static boolean holdsWholeRecord(ByteBuffer bytes) {
+        if (bytes.remaining() < 5) {
+            return false;
+        }
+        int at = bytes.position();
+        int length = ((bytes.get(at + 3) & 0xff) << 8) | (bytes.get(at + 4) & 0xff);
+        return bytes.remaining() >= 5 + length;
     }
 
     @Override

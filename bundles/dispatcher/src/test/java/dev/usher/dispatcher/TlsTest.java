@@ -2,6 +2,7 @@ package dev.usher.dispatcher;
 
 import static dev.usher.dispatcher.LiveServerTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -168,6 +170,17 @@ class TlsTest {
         try (RawClient client = new RawClient(TestCertificates.connect(trusting, address))) {
             assertEquals("anonymous https 0", get(client), "the server goes on");
         }
+    }
+
+    @Test
+    void onlyAWholeRecordIsInputToReadWithoutTheSelector() {
+        // application data, TLS 1.2 on the wire, 4 bytes; then the start of a second record
+        ByteBuffer bytes = ByteBuffer.wrap(new byte[] {23, 3, 3, 0, 4, 1, 2, 3, 4, 23, 3, 3, 0, 2, 9});
+        assertTrue(TlsTransport.holdsWholeRecord(bytes.duplicate().limit(9)));
+        assertFalse(TlsTransport.holdsWholeRecord(bytes.duplicate().limit(8)), "a record in part waits for the socket");
+        assertFalse(TlsTransport.holdsWholeRecord(bytes.duplicate().position(9).limit(12)), "a header in part too");
+        assertFalse(TlsTransport.holdsWholeRecord(bytes.duplicate().position(9)));
+        assertTrue(TlsTransport.holdsWholeRecord(bytes.duplicate().position(9).limit(16)));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 import dev.usher.config.Adjustments;
+import dev.usher.config.ServerSettings;
 
 /**
  * The metatype of an Usher server's configuration, so the Web Console and Karaf show a form
@@ -15,8 +16,8 @@ import dev.usher.config.Adjustments;
         name = "Usher server",
         description = "An Usher HTTP/1.1 server. PID dev.usher.server is the default server; factory "
                 + "configurations dev.usher.server~NAME add named servers.",
-        pid = ServerConfigurations.PID,
-        factoryPid = ServerConfigurations.PID)
+        pid = ServerSettings.PID,
+        factoryPid = ServerSettings.PID)
 @interface ServerConfiguration {
 
     // host and port declare no default here, although they have one: a form (Felix Web Console)

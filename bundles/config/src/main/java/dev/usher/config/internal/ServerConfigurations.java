@@ -22,19 +22,20 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.usher.config.Adjustments;
+import dev.usher.config.FrameworkProperties;
 import dev.usher.config.InvalidSettingException;
 import dev.usher.config.ServerSettings;
 import dev.usher.config.UnconfiguredServers;
 
 /**
  * Turns Config Admin configurations into {@link ServerSettings} services: PID
- * {@value #PID} into the default server's, each factory configuration of it into a named
+ * {@value ServerSettings#PID} into the default server's, each factory configuration of it into a named
  * server's.
  *
  * <p>It listens as a {@link ManagedService} and a {@link ManagedServiceFactory} rather than
  * through SCR's component configuration, because it needs what SCR does not give: the default
  * server runs on defaults when no configuration exists (unless the framework property
- * {@value #DEFAULT_SERVER_PROPERTY} is {@code false}), named servers live beside it, and a bad
+ * {@value FrameworkProperties#DEFAULT_SERVER} is {@code false}), named servers live beside it, and a bad
  * configuration keeps the last good settings instead of deactivating anything.
  *
  * <p>What "no configuration" means can be told by an {@link UnconfiguredServers} service (the
@@ -46,11 +47,6 @@ import dev.usher.config.UnconfiguredServers;
 @Component(immediate = true)
 public final class ServerConfigurations {
 
-    /** The configuration PID, and factory PID, of Usher servers. */
-    public static final String PID = "dev.usher.server";
-
-    /** Framework property that, set to {@code false}, stops a default server without configuration. */
-    public static final String DEFAULT_SERVER_PROPERTY = "usher.server.default";
 
     private static final String REVISION_PROPERTY = "usher.server.revision";
 
@@ -72,7 +68,7 @@ public final class ServerConfigurations {
             @Reference(service = LoggerFactory.class) Logger logger) {
         this.context = context;
         this.logger = logger;
-        this.defaultServer = !"false".equalsIgnoreCase(context.getProperty(DEFAULT_SERVER_PROPERTY));
+        this.defaultServer = !"false".equalsIgnoreCase(context.getProperty(FrameworkProperties.DEFAULT_SERVER));
     }
 
     /** After the constructor and the binding of {@link #unconfiguredServers}: listens to Config Admin. */
@@ -95,16 +91,16 @@ public final class ServerConfigurations {
 
     private void updatedDefault(Dictionary<String, ?> properties) {
         if (properties == null) {
-            unconfigured(PID, ServerSettings.DEFAULT_NAME);
+            unconfigured(ServerSettings.PID, ServerSettings.DEFAULT_NAME);
         } else {
-            apply(PID, ServerSettings.DEFAULT_NAME, toMap(properties));
+            apply(ServerSettings.PID, ServerSettings.DEFAULT_NAME, toMap(properties));
         }
     }
 
     /**
      * Config Admin holds no configuration for {@code pid}: the server runs on what the {@link
      * UnconfiguredServers} service answers, or stops if it answers none; without the service (or
-     * if it fails), the default server runs on defaults unless {@value #DEFAULT_SERVER_PROPERTY}
+     * if it fails), the default server runs on defaults unless {@value FrameworkProperties#DEFAULT_SERVER}
      * is {@code false}, and a named server stops.
      */
     private void unconfigured(String pid, String name) {
@@ -128,7 +124,7 @@ public final class ServerConfigurations {
                         pid, servers, e.toString(), e);
             }
         }
-        if (!answered && PID.equals(pid) && defaultServer) {
+        if (!answered && ServerSettings.PID.equals(pid) && defaultServer) {
             properties = Map.of();
         }
         if (properties == null) {
@@ -180,7 +176,7 @@ public final class ServerConfigurations {
 
     private static Dictionary<String, Object> pidProperties() {
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, PID);
+        properties.put(Constants.SERVICE_PID, ServerSettings.PID);
         return properties;
     }
 

@@ -1,5 +1,6 @@
 package dev.usher.runtime.control;
 
+import dev.usher.config.FrameworkProperties;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -91,7 +92,7 @@ import dev.usher.runtime.options.UsageException;
 public final class Control {
 
     /** Framework property that, set to {@code false}, runs no default server without configuration. */
-    static final String DEFAULT_SERVER_PROPERTY = "usher.server.default";
+    static final String DEFAULT_SERVER_PROPERTY = FrameworkProperties.DEFAULT_SERVER;
 
     /** FileInstall's property naming a configuration's file. */
     static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";

@@ -119,7 +119,7 @@ public final class Main {
         }
         report.lines().stream().filter(line -> line.startsWith("warning: "))
                 .forEach(line -> System.err.println("usher: " + line));
-        String refusal = ProcessIdentity.refusal(options.user(), options.group());
+        String refusal = RunAs.refusal(options.user(), options.group());
         if (refusal == null && options.pidFile() != null) {
             refusal = PidFile.refusal(options.pidFile());
         }

@@ -1,5 +1,6 @@
 package dev.usher.runtime.options;
 
+import dev.usher.config.FileModes;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -217,23 +218,13 @@ public final class CommandLine {
 
     /** An umask in octal: {@code 22}, {@code 022}, {@code 0022} or {@code 0o022}, at most {@code 0777}. */
     static int parseUmask(String option, String value) throws UsageException {
-        String digits = value.trim();
-        if (digits.startsWith("0o") || digits.startsWith("0O")) {
-            digits = digits.substring(2);
-        }
-        int mode;
         try {
-            if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '7')) {
-                throw new NumberFormatException();
-            }
-            mode = Integer.parseInt(digits, 8);
+            return FileModes.parseOctal(value);
         } catch (NumberFormatException e) {
             throw new UsageException(option, "not an octal mode such as 022: '" + value + "'");
-        }
-        if (mode > 0777) {
+        } catch (IllegalArgumentException e) {
             throw new UsageException(option, "must be from 0 to 0777 (octal), not " + value);
         }
-        return mode;
     }
 
     /** {@code --cert-reqs}: as the {@code cert_reqs} setting takes it, in its own name. */

@@ -1,5 +1,6 @@
 package dev.usher.runtime.options;
 
+import dev.usher.config.FrameworkProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,9 +82,9 @@ public record Options(
     /** Framework property of {@code -p}: the pid file's absolute path. */
     public static final String PID_FILE = "usher.pidfile";
     /** Framework property of {@code -m}: octal, e.g. {@code 0022}. */
-    public static final String UMASK = "usher.umask";
+    public static final String UMASK = FrameworkProperties.UMASK;
     /** Framework property of {@code -n}: the process name, in log lines and the JMX name. */
-    public static final String NAME = "usher.name";
+    public static final String NAME = FrameworkProperties.PROCESS_NAME;
     /** Framework property of {@code --log-level}: the console bundle's least severe level printed. */
     public static final String LOG_LEVEL = "usher.log.level";
     /** The Log Service's own threshold (Felix Log's LoggerAdmin): INFO, or DEBUG with debug logging. */

@@ -1,5 +1,6 @@
 package dev.usher.runtime.options;
 
+import dev.usher.config.FileModes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -114,27 +115,12 @@ public final class PidFile {
             }
             return;
         }
-        Set<PosixFilePermission> mode = permissions(0666 & ~umask);
+        Set<PosixFilePermission> mode = FileModes.permissions(0666 & ~umask);
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(mode));
         } catch (FileAlreadyExistsException e) {
             return;
         }
         Files.setPosixFilePermissions(file, mode); // the process's own umask applied at creation: undo it
-    }
-
-    /** A mode such as {@code 0644} as permissions. */
-    public static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int bit = 0; bit < bits.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                permissions.add(bits[bit]);
-            }
-        }
-        return permissions;
     }
 }

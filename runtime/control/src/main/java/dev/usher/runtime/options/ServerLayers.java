@@ -1,5 +1,6 @@
 package dev.usher.runtime.options;
 
+import dev.usher.config.ServerSettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,7 +40,7 @@ import java.util.Set;
 public final class ServerLayers {
 
     /** The configuration PID of the default server, and the factory PID of named servers. */
-    public static final String PID = "dev.usher.server";
+    public static final String PID = ServerSettings.PID;
 
     /** The default server's name. */
     public static final String DEFAULT = "default";

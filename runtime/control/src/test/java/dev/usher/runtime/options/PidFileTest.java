@@ -60,10 +60,4 @@ class PidFileTest {
         assertNull(PidFile.refusal(file));
         assertEquals(OptionalLong.empty(), PidFile.read(file));
     }
-
-    @Test
-    void modes() {
-        assertEquals("rw-r--r--", PosixFilePermissions.toString(PidFile.permissions(0644)));
-        assertEquals("rwxrwx---", PosixFilePermissions.toString(PidFile.permissions(0770)));
-    }
 }

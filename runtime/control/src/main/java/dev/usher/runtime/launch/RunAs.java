@@ -10,9 +10,9 @@ import java.security.Principal;
  * {@code setuid} in Java), so these options are accepted only when the process already runs as
  * that user and group; otherwise the launcher refuses to start and says how to run it so.
  */
-final class ProcessIdentity {
+final class RunAs {
 
-    private ProcessIdentity() {
+    private RunAs() {
     }
 
     /** Why the process cannot run as {@code user} and {@code group} (either may be null), or null if it does. */
