@@ -199,6 +199,7 @@ final class Connection implements Selectable {
             return;
         }
         Connection connection = new Connection(server, loop, channel, transport, output);
+        transport.resumeWith(() -> connection.loop.execute(connection::resume));
         server.pools().registered(connection);
         try {
             connection.key = channel.register(loop.selector(), SelectionKey.OP_READ, connection);
@@ -308,6 +309,13 @@ final class Connection implements Selectable {
         parse(buffer, adjustments);
         if (transport.hasBufferedInput()) {
             updateInterest();
+        }
+    }
+
+    /** The transport finished work off the loop (a handshake's crypto): it goes on. Loop thread. */
+    private void resume() {
+        if (!closed) {
+            read();
         }
     }
 

@@ -63,6 +63,11 @@ final class PlainTransport implements Transport {
     }
 
     @Override
+    public void resumeWith(Runnable resume) {
+        // nothing runs off the loop
+    }
+
+    @Override
     public void close() {
         try {
             channel.close();

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,6 +50,11 @@ final class Server {
     /** How often a loop wakes while its server stops, so silent connections close on time. */
     private static final long STOPPING_WAKEUP_MILLIS = 100;
     private final Listeners listeners;
+    /**
+     * The TLS handshakes' signatures and key agreements, off the I/O loops so that every core
+     * takes part; its threads start with the first handshake and end after a quiet minute.
+     */
+    private final ThreadPoolExecutor handshakeTasks;
 
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
@@ -94,6 +101,16 @@ final class Server {
             return thread;
         });
         asyncTimer.setRemoveOnCancelPolicy(true);
+        int processors = Runtime.getRuntime().availableProcessors();
+        AtomicInteger handshakeThreads = new AtomicInteger();
+        this.handshakeTasks = new ThreadPoolExecutor(processors, processors, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, identity.name() + "-" + name + "-tls-"
+                            + handshakeThreads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        handshakeTasks.allowCoreThreadTimeOut(true);
         loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
     }
 
@@ -200,6 +217,7 @@ final class Server {
         calls.stop(deadline);
         stopCertificateWatch();
         asyncTimer.shutdownNow();
+        handshakeTasks.shutdownNow();
         AccessLog log = accessLog;
         if (log != null) {
             log.close();
@@ -223,7 +241,8 @@ final class Server {
      */
     Transport transport(SocketChannel channel, ReentrantLock output) throws IOException {
         CertificateWatch watch = certificates;
-        return watch == null ? new PlainTransport(channel) : new TlsTransport(channel, watch.current(), output);
+        return watch == null ? new PlainTransport(channel)
+                : new TlsTransport(channel, watch.current(), output, handshakeTasks);
     }
 
     /** The TLS context new connections use, or null for plain HTTP; for tests. */

@@ -9,6 +9,8 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLEngine;
@@ -53,6 +55,11 @@ final class TlsTransport implements Transport {
     /** The connection's output lock, held by every writer; the handshake takes it to wrap. */
     private final ReentrantLock output;
     private volatile Phase phase = Phase.HANDSHAKING;
+    /** Where a handshake's delegated tasks run, so that one loop's handshakes use every core. */
+    private final Executor tasks;
+    /** Whether delegated tasks run on {@link #tasks} now. */
+    private volatile boolean tasksRunning;
+    private Runnable resume = () -> { };
     /** Network bytes read and not unwrapped yet (read mode), or null. Loop thread. */
     private ByteBuffer netIn;
     /** Records wrapped and not written yet (read mode), or null. Under the output lock. */
@@ -60,10 +67,16 @@ final class TlsTransport implements Transport {
     private boolean firstByteSeen;
     private List<X509Certificate> peerCertificates = List.of();
 
-    TlsTransport(SocketChannel channel, TlsContext context, ReentrantLock output) throws SSLException {
+    /**
+     * @param tasks where the handshake's delegated tasks run (they sign and agree keys, a
+     *     millisecond or more each); null to run them on the loop
+     */
+    TlsTransport(SocketChannel channel, TlsContext context, ReentrantLock output, Executor tasks)
+            throws SSLException {
         this.channel = channel;
         this.context = context;
         this.output = output;
+        this.tasks = tasks;
         this.engine = context.newEngine();
         engine.beginHandshake();
     }
@@ -154,7 +167,10 @@ final class TlsTransport implements Transport {
                 HandshakeStatus status = engine.getHandshakeStatus();
                 switch (status) {
                     case NEED_TASK:
-                        runTasks();
+                        if (!runTasksAside()) {
+                            // the connection reads again when they are done
+                            return false;
+                        }
                         break;
                     case NEED_WRAP:
                         if (!wrapUnderLock()) {
@@ -247,8 +263,42 @@ final class TlsTransport implements Transport {
         }
     }
 
+    /**
+     * Hands the engine's tasks to {@link #tasks}; true when they ran here instead (no executor,
+     * or it is shut down) and the handshake can go on at once.
+     */
+    private boolean runTasksAside() {
+        if (tasks == null) {
+            runTasks();
+            return true;
+        }
+        if (tasksRunning) {
+            return false;
+        }
+        tasksRunning = true;
+        try {
+            tasks.execute(() -> {
+                try {
+                    runTasks();
+                } finally {
+                    tasksRunning = false;
+                    resume.run();
+                }
+            });
+            return false;
+        } catch (RejectedExecutionException e) {
+            tasksRunning = false;
+            runTasks();
+            return true;
+        }
+    }
+
+    @Override
+    public void resumeWith(Runnable resume) {
+        this.resume = resume;
+    }
+
     private void runTasks() {
-        // on the loop: a handshake's signature costs about a millisecond
         for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
             task.run();
         }

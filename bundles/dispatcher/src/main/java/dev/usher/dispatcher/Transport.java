@@ -66,6 +66,13 @@ sealed interface Transport permits PlainTransport, TlsTransport {
     /** The client's certificate chain, its own first; empty when it presented none. */
     List<X509Certificate> peerCertificates();
 
+    /**
+     * Tells the transport how to wake its connection when work it handed off the loop (a
+     * handshake's signature and key exchange) is done: the connection then reads again. Until
+     * then {@link #read} returns 0.
+     */
+    void resumeWith(Runnable resume);
+
     /** Ends the transport (TLS says {@code close_notify} if the socket takes it) and closes the socket. */
     void close();
 }
