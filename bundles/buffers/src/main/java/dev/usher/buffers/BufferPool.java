@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A pool of direct byte buffers of one size, shared by threads. At most {@code retained}
+ * A pool of byte buffers of one size, shared by threads: direct ones (sockets read and write
+ * them without a copy), or {@linkplain #heap heap} ones (ciphers work on their arrays). At most {@code retained}
  * buffers are kept when released; beyond that a released buffer is left to the garbage
  * collector, so a burst does not pin memory for good.
  */
@@ -13,6 +14,7 @@ public final class BufferPool {
 
     private final int bufferSize;
     private final int retained;
+    private final boolean direct;
     private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freeCount = new AtomicInteger();
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -22,11 +24,26 @@ public final class BufferPool {
      * @param retained how many released buffers to keep for reuse (at least 0)
      */
     public BufferPool(int bufferSize, int retained) {
+        this(bufferSize, retained, true);
+    }
+
+    private BufferPool(int bufferSize, int retained, boolean direct) {
         if (bufferSize < 1 || retained < 0) {
             throw new IllegalArgumentException("bufferSize " + bufferSize + ", retained " + retained);
         }
         this.bufferSize = bufferSize;
         this.retained = retained;
+        this.direct = direct;
+    }
+
+    /**
+     * A pool of heap buffers: for bytes a cipher works on (the JDK's {@code SSLEngine} encrypts
+     * and decrypts array-backed buffers without copying them).
+     *
+     * @since 1.2
+     */
+    public static BufferPool heap(int bufferSize, int retained) {
+        return new BufferPool(bufferSize, retained, false);
     }
 
     /** The capacity of the buffers this pool hands out. */
@@ -39,7 +56,7 @@ public final class BufferPool {
         outstanding.incrementAndGet();
         ByteBuffer buffer = free.poll();
         if (buffer == null) {
-            return ByteBuffer.allocateDirect(bufferSize);
+            return direct ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.allocate(bufferSize);
         }
         freeCount.decrementAndGet();
         return buffer.clear();
@@ -47,7 +64,7 @@ public final class BufferPool {
 
     /** Returns a buffer acquired from this pool; the caller must not touch it afterwards. */
     public void release(ByteBuffer buffer) {
-        if (buffer.capacity() != bufferSize || !buffer.isDirect()) {
+        if (buffer.capacity() != bufferSize || buffer.isDirect() != direct) {
             throw new IllegalArgumentException("not a buffer of this pool");
         }
         outstanding.decrementAndGet();

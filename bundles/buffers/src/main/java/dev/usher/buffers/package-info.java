@@ -3,5 +3,5 @@
  * keep their bytes in memory up to a threshold and in a temporary file beyond it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.usher.buffers;

@@ -8,7 +8,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,7 @@ import dev.usher.config.TlsSettings;
  * check (so a certificate and key replaced one after the other are read as a pair); new settings
  * load at once. New handshakes use the new context, open connections keep theirs. Files that
  * do not load (unreadable, not PEM, a key that does not match) are logged with the file's name,
- * once, and the server goes on with what it had.
+ * once, and the server goes on with what it had, watching the files it was given until they do.
  */
 final class CertificateWatch {
 
@@ -51,6 +50,11 @@ final class CertificateWatch {
     private final BufferPool plaintext;
     private final ScheduledFuture<?> checks;
     private volatile TlsContext current;
+    /**
+     * The settings whose files are watched: {@link #current}'s, or newer ones that did not load
+     * yet (once their files are fixed, they load). Guarded by this.
+     */
+    private TlsSettings wanted;
     /** The files as they were when {@link #current} was loaded. Guarded by this. */
     private List<FileStamp> loaded;
     /** The files at the last check; guarded by this. */
@@ -64,6 +68,7 @@ final class CertificateWatch {
         this.logger = logger;
         this.plaintext = plaintext;
         this.current = first;
+        this.wanted = first.settings();
         this.loaded = stamps;
         this.lastSeen = stamps;
         this.checks = timer.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
@@ -95,6 +100,7 @@ final class CertificateWatch {
      * changed (as on HUP). If they do not load, the current context stays.
      */
     synchronized void update(TlsSettings settings) {
+        wanted = settings;
         if (settings.equals(current.settings())) {
             List<FileStamp> now = stamps(settings);
             if (!now.equals(loaded)) {
@@ -102,7 +108,8 @@ final class CertificateWatch {
             }
             return;
         }
-        reload(settings, stamps(settings));
+        lastSeen = stamps(settings);
+        reload(settings, lastSeen);
     }
 
     /** Stops watching. */
@@ -111,7 +118,7 @@ final class CertificateWatch {
     }
 
     private synchronized void check() {
-        TlsSettings settings = current.settings();
+        TlsSettings settings = wanted;
         List<FileStamp> now = stamps(settings);
         boolean settled = now.equals(lastSeen);
         lastSeen = now;
@@ -148,10 +155,5 @@ final class CertificateWatch {
             }
         }
         return stamps;
-    }
-
-    @Override
-    public String toString() {
-        return "certificates of server " + Objects.toString(server);
     }
 }

@@ -28,7 +28,8 @@ import dev.usher.config.TlsSettings;
  * @param ssl the JDK's context, holding the key and the trusted CAs
  * @param settings the settings it was loaded from
  * @param certificate the server's certificate, the first of {@code certfile}
- * @param records buffers for whole TLS records, network side
+ * @param records buffers for whole TLS records, network side: heap buffers, which the JDK's
+ *     ciphers work on in place (Jetty encrypts into heap buffers for the same reason)
  * @param plaintext buffers for file bytes on their way into records
  * @param applicationBufferSize the largest plaintext a record unwraps to
  */
@@ -78,7 +79,7 @@ record TlsContext(SSLContext ssl, TlsSettings settings, X509Certificate certific
             int recordSize = probe.getSession().getPacketBufferSize();
             int applicationSize = probe.getSession().getApplicationBufferSize();
             BufferPool pool = records != null && records.bufferSize() >= recordSize ? records
-                    : new BufferPool(recordSize, 256);
+                    : BufferPool.heap(recordSize, 256);
             return new TlsContext(ssl, settings, chain.get(0), pool, plaintext, applicationSize);
         } catch (GeneralSecurityException e) {
             throw new IOException(certfile + ": " + e.getMessage(), e);

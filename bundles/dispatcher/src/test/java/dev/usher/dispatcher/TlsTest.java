@@ -318,10 +318,15 @@ class TlsTest {
         TestCertificates.Pair second = ca.server(TestCertificates.KeyForm.EC_PKCS8, 20);
         change(second.settings());
         assertEquals(BigInteger.valueOf(20), serialOfANewConnection(address), "applied with the change");
-        change(Map.of("certfile", dir.resolve("missing.pem").toString()));
+        TestCertificates.Pair third = ca.server(TestCertificates.KeyForm.EC_PKCS8, 30);
+        Path missing = dir.resolve("missing.pem");
+        change(Map.of("certfile", missing.toString(), "keyfile", third.keyfile().toString()));
         assertTrue(log.lines.stream().anyMatch(line -> line.startsWith("ERROR") && line.contains("missing.pem")),
                 log.lines::toString);
         assertEquals(BigInteger.valueOf(20), serialOfANewConnection(address));
+        // the files the settings name are watched: once the certificate is there, it is used
+        Files.copy(third.certfile(), missing);
+        awaitTrue(() -> serialOfANewConnection(address).equals(BigInteger.valueOf(30)));
         // and off: new connections are plain, the scheme follows
         settings.remove("certfile");
         settings.remove("keyfile");
