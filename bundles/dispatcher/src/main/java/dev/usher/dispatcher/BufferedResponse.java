@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.usher.api.AsyncResponse;
 import dev.usher.api.HttpResponse;
+import dev.usher.http1.ResponseFraming;
 import dev.usher.http1.ResponseHead;
 import dev.usher.http1.StatusReasons;
 
@@ -372,21 +373,13 @@ final class BufferedResponse implements HttpResponse {
     }
 
     private void commit(boolean complete) {
-        boolean bodyless = status == 204 || status == 304;
-        long length;
-        if (bodyless) {
-            length = status == 304 ? declaredLength : -1;
-        } else if (declaredLength >= 0) {
-            length = declaredLength;
-        } else {
-            length = complete ? bufferedLength : -1;
-        }
-        chunked = !bodyless && length < 0 && http11;
+        ResponseFraming framing = ResponseFraming.of(status, declaredLength, complete ? bufferedLength : -1, http11);
+        chunked = framing.chunked();
         // a draining connection ends with this response: the client learns it before sending more
-        close |= !keepAlive || writer.draining() || (!bodyless && length < 0 && !chunked);
-        writer.head(new ResponseHead(status, reason, fields, fieldCount, length, chunked, close));
+        close |= !keepAlive || writer.draining() || framing.endsConnection();
+        writer.head(new ResponseHead(status, reason, fields, fieldCount, framing.contentLengthField(), chunked, close));
         committed = true;
-        sendsBody = !headRequest && !bodyless;
+        sendsBody = !headRequest && framing.hasBody();
         byte[] held = buffered;
         int heldLength = bufferedLength;
         buffered = null;

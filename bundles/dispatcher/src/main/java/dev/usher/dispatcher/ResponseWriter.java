@@ -3,7 +3,6 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 
 import dev.usher.http1.ResponseHead;
 import dev.usher.http1.ResponseHeadEncoder;
@@ -17,7 +16,7 @@ import dev.usher.http1.ResponseHeadEncoder;
 final class ResponseWriter {
 
     private static final byte[] LAST_CHUNK = ResponseHeadEncoder.lastChunk();
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUE = ResponseHeadEncoder.continueResponse();
 
     private final Connection connection;
     private final ResponseHeadEncoder encoder;

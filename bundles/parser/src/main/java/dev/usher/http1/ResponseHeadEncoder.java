@@ -15,6 +15,7 @@ public final class ResponseHeadEncoder {
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+    private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
     private static final byte[] HEX = ascii("0123456789abcdef");
     private static final byte[][] STATUS_LINES = new byte[600][];
 
@@ -107,6 +108,16 @@ public final class ResponseHeadEncoder {
     /** Writes the CRLF that ends a chunk's data. */
     public static void chunkEnd(ByteBuffer out) {
         out.put(CRLF);
+    }
+
+    /**
+     * The interim {@code 100 Continue} response, which tells a client that waits with its body
+     * ({@code Expect: 100-continue}) to send it.
+     *
+     * @since 1.1
+     */
+    public static byte[] continueResponse() {
+        return CONTINUE.clone();
     }
 
     /** The last chunk with no trailer fields: ends a chunked body. */

@@ -4,5 +4,5 @@
  * Pure Java; needs no OSGi runtime.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.usher.http1;
