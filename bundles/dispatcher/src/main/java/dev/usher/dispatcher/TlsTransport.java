@@ -29,7 +29,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * that arrived in part, or one the socket did not take whole. An idle connection holds none.
  *
  * <p>Reads (and the handshake, whose records it wraps under the output lock) run on the loop;
- * {@link SSLEngine} lets {@code wrap} and {@code unwrap} run at the same time.
+ * the handshake's delegated tasks (signature, key agreement) run on the server's handshake
+ * threads, after which the connection reads on. {@link SSLEngine} lets {@code wrap} and
+ * {@code unwrap} run at the same time.
  */
 final class TlsTransport implements Transport {
 
