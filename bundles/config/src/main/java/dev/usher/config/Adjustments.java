@@ -408,10 +408,10 @@ public record Adjustments(
             String given = certfile.isEmpty() ? "keyfile" : "certfile";
             throw new InvalidSettingException(given, v.properties().get(given), "needs " + missing + " as well");
         }
-        checkPath(v, "certfile", certfile);
-        checkPath(v, "keyfile", keyfile);
+        checkPath("certfile", certfile);
+        checkPath("keyfile", keyfile);
         String caCerts = v.string("ca_certs", "");
-        checkPath(v, "ca_certs", caCerts);
+        checkPath("ca_certs", caCerts);
         String reqsText = v.string("cert_reqs", TlsSettings.ClientCertificates.NONE.setting());
         TlsSettings.ClientCertificates certReqs;
         try {
@@ -445,11 +445,12 @@ public record Adjustments(
         return new TlsSettings(certfile, keyfile, caCerts, certReqs, ciphers, protocols, ragged);
     }
 
-    private static void checkPath(Values v, String name, String path) throws InvalidSettingException {
+    /** Refuses a value of setting {@code name} that is no path on this system. */
+    private static void checkPath(String name, String path) throws InvalidSettingException {
         try {
             Path.of(path);
         } catch (InvalidPathException e) {
-            throw new InvalidSettingException(name, v.properties().get(name), "not a path: " + e.getReason());
+            throw new InvalidSettingException(name, path, "not a path: " + e.getReason());
         }
     }
 
@@ -555,11 +556,7 @@ public record Adjustments(
         if (path.isEmpty()) {
             return path;
         }
-        try {
-            Path.of(path);
-        } catch (InvalidPathException e) {
-            throw new InvalidSettingException("unix_socket", path, "not a path: " + e.getReason());
-        }
+        checkPath("unix_socket", path);
         return path;
     }
 

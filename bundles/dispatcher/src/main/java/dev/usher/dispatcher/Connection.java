@@ -190,12 +190,7 @@ final class Connection implements Selectable {
             transport = server.transport(channel, output);
         } catch (IOException | RuntimeException e) {
             server.logger().error("Server {}: cannot set up TLS for a connection: {}", server.name(), e.toString());
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-            server.pools().acceptFailed();
+            server.dropAccepted(channel);
             return;
         }
         Connection connection = new Connection(server, loop, channel, transport, output);

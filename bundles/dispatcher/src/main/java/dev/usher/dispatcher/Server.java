@@ -331,12 +331,7 @@ final class Server {
             }
         } catch (IOException e) {
             socketError("accept", e);
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-            pools.acceptFailed();
+            dropAccepted(channel);
             return;
         }
         IoLoop loop = loops.next();
@@ -345,6 +340,16 @@ final class Server {
         } else {
             loop.execute(() -> Connection.open(this, loop, channel));
         }
+    }
+
+    /** Closes a socket accepted but never made a connection, and gives its place in the pools back. */
+    void dropAccepted(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+        pools.acceptFailed();
     }
 
     /** Whether the server is stopping: every response from now on closes its connection. */

@@ -8,6 +8,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -124,6 +125,6 @@ record TlsContext(SSLContext ssl, TlsSettings settings, X509Certificate certific
 
     /** The certificate's serial number in hexadecimal, as {@code openssl x509 -serial} prints it. */
     String serial() {
-        return certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        return certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
     }
 }

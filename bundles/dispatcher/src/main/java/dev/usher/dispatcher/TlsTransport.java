@@ -83,11 +83,6 @@ final class TlsTransport implements Transport {
         engine.beginHandshake();
     }
 
-    /** Where the transport stands; for tests. */
-    Phase phase() {
-        return phase;
-    }
-
     @Override
     public int read(ByteBuffer destination) throws IOException {
         int start = destination.position();
@@ -310,12 +305,7 @@ final class TlsTransport implements Transport {
     private boolean wrapUnderLock() throws IOException {
         output.lock();
         try {
-            if (!flushRecords()) {
-                return false;
-            }
-            wrap(EMPTY);
-            flushRecords();
-            return true;
+            return sendEngineRecord();
         } finally {
             output.unlock();
         }
@@ -326,15 +316,28 @@ final class TlsTransport implements Transport {
         output.lock();
         try {
             engine.closeOutbound();
-            if (flushRecords()) {
-                wrap(EMPTY);
-                flushRecords();
-            }
+            sendEngineRecord();
         } catch (IOException e) {
             // the connection closes anyway
         } finally {
             output.unlock();
         }
+    }
+
+    /**
+     * Wraps and sends what the engine has to say itself (a handshake message, an alert,
+     * close_notify) once the socket has taken the records before it; what the socket does not
+     * take now waits in {@link #netOut}. Under the lock.
+     *
+     * @return false when earlier records still wait, and nothing was wrapped
+     */
+    private boolean sendEngineRecord() throws IOException {
+        if (!flushRecords()) {
+            return false;
+        }
+        wrap(EMPTY);
+        flushRecords();
+        return true;
     }
 
     /** Wraps from {@code source} into {@link #netOut}, which must be empty. Under the lock. */
@@ -471,10 +474,7 @@ final class TlsTransport implements Transport {
             // close_notify, if the socket takes it: a client can tell the end from a cut
             try {
                 engine.closeOutbound();
-                if (flushRecords()) {
-                    wrap(EMPTY);
-                    flushRecords();
-                }
+                sendEngineRecord();
             } catch (IOException | RuntimeException e) {
                 // closing anyway
             }
