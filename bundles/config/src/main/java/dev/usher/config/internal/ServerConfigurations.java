@@ -56,6 +56,7 @@ public final class ServerConfigurations {
     private final Map<String, Published> published = new HashMap<>();
     private ServiceRegistration<?> singleton;
     private ServiceRegistration<?> factory;
+    private ServiceRegistration<?> metaType;
     private boolean closed;
 
     /** What a server runs on without configuration, if a bundle says so. */
@@ -76,12 +77,18 @@ public final class ServerConfigurations {
     void activate() {
         singleton = context.registerService(ManagedService.class, this::updatedDefault, pidProperties());
         factory = context.registerService(ManagedServiceFactory.class, new Factory(), pidProperties());
+        if (MetaTypeApi.wired(context)) {
+            metaType = ServerMetaType.register(context);
+        }
     }
 
     @Deactivate
     void deactivate() {
         singleton.unregister();
         factory.unregister();
+        if (metaType != null) {
+            metaType.unregister();
+        }
         synchronized (this) {
             closed = true;
             published.values().forEach(Published::unregister);
