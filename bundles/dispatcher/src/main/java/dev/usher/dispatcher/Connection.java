@@ -6,34 +6,29 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.usher.config.Adjustments;
-import dev.usher.http1.InvalidRequestException;
-import dev.usher.http1.RequestParser;
 
 /**
- * One client connection. Its I/O loop reads it, frames requests with a {@link RequestParser}
- * and hands each batch of complete requests to the application threads as one {@link Task};
+ * One client connection, in three parts: its {@link Transport} (plain or TLS), which alone
+ * touches the socket; its {@link ConnectionInput}, which frames what the client sends into
+ * requests; its {@link ConnectionOutput}, which takes responses to the client. The connection
+ * itself coordinates them: its I/O loop reads, the input frames, and each batch of complete
+ * requests goes to the application threads as one {@link Task};
  * while a batch is being answered, or output is pending, the loop reads no more from it
  * (waitress's {@code channel_request_lookahead} of 0), so a client cannot make the server
  * buffer without bound. Application threads add output with {@link #send}, which writes at
  * once when nothing is pending and queues the rest for the loop; only the loop closes the
- * socket. Every read and write goes through its {@link Transport} (plain or TLS), which alone
- * touches the socket.
+ * socket.
  *
  * <p>The hand-back from the application thread costs no wakeup in the common case: read
- * interest stays registered while a task runs, and the task ends by moving {@link #state} from
- * {@code RUNNING} to {@code IDLE}. Only when the loop saw the client send more in the meantime
- * (it then stopped reading and marked the state), when output is pending, or when the
- * connection must close, is the loop called back.
+ * interest stays registered while a task runs, and the task ends by moving its {@link TaskPhase}
+ * from {@code RUNNING} to {@code IDLE}. Only when the loop saw the client send more in the
+ * meantime (it then stopped reading and moved the phase to {@code ENDS_THROUGH_LOOP}), when
+ * output is pending, or when the connection must close, is the loop called back.
  *
  * <p>A request to a streaming application is handed over as soon as its head is parsed; the
  * loop goes on reading its body into a {@link StreamingBody} while the task runs, and keeps
@@ -55,7 +50,10 @@ final class Connection implements Selectable {
     private final SocketChannel channel;
     /** The socket's reads and writes, plain or TLS. */
     private final Transport transport;
-    private final RequestParser parser;
+    /** Requests framed from what the client sends. Loop thread. */
+    private final ConnectionInput input;
+    /** Responses on their way to the client. Any thread, under its lock. */
+    private final ConnectionOutput output;
     /** The two ends, and the client's certificates once a TLS handshake has finished. Loop thread. */
     private Peer peer;
     private boolean peerComplete;
@@ -65,9 +63,6 @@ final class Connection implements Selectable {
     /** Whether a read of input the transport holds is scheduled. Loop thread. */
     private boolean bufferedReadScheduled;
 
-    private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-    private static final int RUNNING_LOOP_WAITING = 2;
     /**
      * Bytes a second a request body must average, past its first {@code channel_timeout}: the
      * rate Apache's mod_reqtimeout asks of bodies by default, low enough for any real link.
@@ -94,11 +89,26 @@ final class Connection implements Selectable {
         CLOSED
     }
 
+    /** Whether a task answers the connection, and how it hands the connection back. */
+    enum TaskPhase {
+        /** No task answers the connection: the loop alone drives it. */
+        IDLE,
+        /** A task answers it, and hands it back by itself, without waking the loop. */
+        RUNNING,
+        /**
+         * A task answers it and must end through the loop: the loop stopped reading for it,
+         * holds input for after it, or the connection ends with it.
+         */
+        ENDS_THROUGH_LOOP
+    }
+
     private static final VarHandle SLOT;
+    private static final VarHandle TASK;
 
     static {
         try {
             SLOT = MethodHandles.lookup().findVarHandle(Connection.class, "slot", Slot.class);
+            TASK = MethodHandles.lookup().findVarHandle(Connection.class, "task", TaskPhase.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -116,26 +126,13 @@ final class Connection implements Selectable {
     /** Whether it waits for a slot, unread; read by acceptors choosing what to shed. */
     private volatile boolean awaitingSlot;
 
-    /** Whether a task is answering this connection, and whether the loop waits for its end. */
-    private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Whether a task answers the connection; changed by compare-and-set from the task's thread. */
+    private volatile TaskPhase task = TaskPhase.IDLE;
 
     // Owned by the loop's thread.
-    private ReceivedRequest current;
-    private List<ReceivedRequest> batch = new ArrayList<>(4);
+    /** Whether reading stopped while a task runs (mayRead said no); resumes when it ends. */
     private boolean readPaused;
-    private boolean lastRequestReceived;
-    /** When the head now arriving started to; 0 when none is arriving. */
-    private long headStartNanos;
-    private boolean inputEnded;
     private boolean closed;
-    /** The request whose body a streaming application is reading as it arrives, or null. */
-    private ReceivedRequest streaming;
-    /** Whether the streaming application has fallen behind and the loop stopped reading. */
-    private boolean streamPaused;
-    /** Whether the task running answers {@link #streaming}, rather than one before it. */
-    private boolean streamingInTask;
-    /** Bytes read but not parsed yet, kept while a task runs; null when none. */
-    private ByteBuffer held;
     /** Whether the server is stopping: the request arriving is the last one; read by tasks. */
     private volatile boolean draining;
     /** When the connection started to drain. */
@@ -143,20 +140,6 @@ final class Connection implements Selectable {
     /** Written by the loop, and by a task as it ends. */
     private volatile long lastActivityNanos;
 
-    // Guarded by output: shared between the loop and the application thread answering.
-    private final OutputQueue pending;
-    /**
-     * Guards {@link #pending} and the output flags. A lock, not the monitor: a writer on a
-     * virtual thread waiting for the client to read unmounts instead of pinning its carrier.
-     */
-    private final ReentrantLock output;
-    /**
-     * Signalled when pending output fell to the high watermark, or the output closed; made by
-     * the first writer that waits (most connections never do). Guarded by output.
-     */
-    private Condition drained;
-    private boolean outputClosed;
-    private boolean waitingForDrain;
     /**
      * The asynchronous response the connection's task waits for, once its call returned: the
      * loop reads meanwhile to learn if the client leaves. Null otherwise.
@@ -168,11 +151,10 @@ final class Connection implements Selectable {
         this.loop = loop;
         this.channel = channel;
         this.transport = transport;
-        this.output = output;
-        this.parser = new RequestParser(server.parserLimits());
+        this.output = new ConnectionOutput(server, transport, output);
+        this.input = new ConnectionInput(new Framing(), server);
         this.peer = Peer.of(channel);
         this.peerComplete = !transport.handshaking();
-        this.pending = new OutputQueue(server.outputBuffers(), server.temporaryDirectory());
         this.lastActivityNanos = loop.now();
         this.openedNanos = lastActivityNanos;
         this.paidUntilNanos = lastActivityNanos;
@@ -221,14 +203,17 @@ final class Connection implements Selectable {
 
     /** Input is there to read: reads it, if the connection may read now. */
     private void readable() {
-        if (!closed && !lastRequestReceived && !inputEnded && held == null
-                && !awaitingSlot) {
-            if (streaming != null) {
+        if (!closed && input.open() && !input.holding() && !awaitingSlot) {
+            if (input.streaming() != null) {
                 // the streaming application's pace decides; resumeStreaming reads again
-                if (!streamPaused) {
+                if (!input.streamPaused()) {
                     read();
                 }
-            } else if (mayRead()) {
+                return;
+            }
+            // a running task must end through the loop, which then resumes reading
+            boolean taskRunning = task != TaskPhase.IDLE && endTaskThroughLoop();
+            if (mayRead(taskRunning)) {
                 read();
             } else {
                 readPaused = true;
@@ -242,27 +227,26 @@ final class Connection implements Selectable {
     }
 
     /**
-     * Whether to read now: not while output is pending; while a task runs (telling it to call
-     * the loop back) only to frame up to {@code channel_request_lookahead} requests ahead.
+     * Whether to read now: not while output is pending; while a task runs only to learn that
+     * the client left (an asynchronous response waits) or to frame up to
+     * {@code channel_request_lookahead} requests ahead.
      */
-    private boolean mayRead() {
-        // a running task must end through the loop, which then resumes reading
-        boolean running = state.get() != IDLE && callMeBack();
-        if (hasPending()) {
+    private boolean mayRead(boolean taskRunning) {
+        if (output.hasPending()) {
             return false;
         }
-        return !running || asyncWaiting != null || batch.size() < server.adjustments().channelRequestLookahead();
+        return !taskRunning || asyncWaiting != null
+                || input.batchSize() < server.adjustments().channelRequestLookahead();
     }
 
     private void read() {
-        Adjustments adjustments = server.adjustments();
-        ByteBuffer buffer = loop.readBuffer(Math.max(adjustments.recvBytes(), transport.minimumReadBuffer()));
+        ByteBuffer buffer = loop.readBuffer(Math.max(server.adjustments().recvBytes(), transport.minimumReadBuffer()));
         int count;
         try {
             count = transport.read(buffer);
         } catch (PlainHttpOnTlsPortException e) {
             // answered in plain text, the one thing such a client can read
-            refuse(400, e.getMessage());
+            input.refuse(400, e.getMessage());
             dispatch();
             updateInterest();
             return;
@@ -272,12 +256,12 @@ final class Connection implements Selectable {
             return;
         }
         if (count < 0) {
-            inputEnded = true;
-            abandonInput("the client closed the connection before the body ended", 0);
-            if (state.get() == IDLE && batch.isEmpty() && !hasPending()) {
+            input.clientClosed();
+            input.abandon("the client closed the connection before the body ended", 0);
+            if (task == TaskPhase.IDLE && !input.hasBatch() && !output.hasPending()) {
                 close();
             } else {
-                callMeBack();
+                endTaskThroughLoop();
                 updateInterest();
                 AsyncExchange waiting = asyncWaiting;
                 if (waiting != null) {
@@ -298,10 +282,7 @@ final class Connection implements Selectable {
         }
         earn(count);
         buffer.flip();
-        if (parser.idle()) {
-            parser.limits(server.parserLimits());
-        }
-        parse(buffer, adjustments);
+        parse(buffer);
         if (transport.hasBufferedInput()) {
             updateInterest();
         }
@@ -322,149 +303,90 @@ final class Connection implements Selectable {
         }
     }
 
-    /** Parses {@code buffer} and hands over what it completes; what may not be parsed yet is held. */
-    private void parse(ByteBuffer buffer, Adjustments adjustments) {
-        frame(buffer, adjustments);
-        if (buffer.hasRemaining() && !lastRequestReceived) {
-            ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());
-            held = rest.put(buffer).flip();
-        }
-        if (headStartNanos == 0 && parser.readingHead()) {
-            headStartNanos = lastActivityNanos;
-        }
-        if (!batch.isEmpty()) {
+    /** Frames {@code buffer} and hands over what it completes; what may not be framed yet is held. */
+    private void parse(ByteBuffer buffer) {
+        input.frameAndHold(buffer, lastActivityNanos);
+        if (input.hasBatch()) {
             dispatch();
-        } else if (slot == Slot.WAITING && !awaitingSlot && requestBytes() > WAITING_REQUEST_BYTES) {
+        } else if (slot == Slot.WAITING && !awaitingSlot && input.requestBytes() > WAITING_REQUEST_BYTES) {
             // what it holds now costs memory: it reads on only once served
             hasSlot();
         }
     }
 
-    /** The bytes of the request arriving that the connection holds: head so far or body buffered. */
-    private long requestBytes() {
-        return parser.readingHead() ? parser.headBytes() : current == null ? 0 : current.bodyLength();
-    }
-
     /**
-     * Whether requests may be framed now: while a task runs, only the body it streams, or up to
-     * {@code channel_request_lookahead} requests ahead of it (and it must call the loop back).
+     * Makes a running task end through the loop (the phase moves to
+     * {@link TaskPhase#ENDS_THROUGH_LOOP}); false when no task is running any more.
      */
-    private boolean mayFrame() {
-        if (awaitingSlot) {
-            return false;
-        }
-        if (streaming != null || state.get() == IDLE || !callMeBack()) {
-            return true;
-        }
-        return batch.size() < server.adjustments().channelRequestLookahead();
+    private boolean endTaskThroughLoop() {
+        return task == TaskPhase.ENDS_THROUGH_LOOP
+                || TASK.compareAndSet(this, TaskPhase.RUNNING, TaskPhase.ENDS_THROUGH_LOOP);
     }
 
-    /** Makes a running task end through the loop; false when no task is running any more. */
-    private boolean callMeBack() {
-        return state.get() == RUNNING_LOOP_WAITING || state.compareAndSet(RUNNING, RUNNING_LOOP_WAITING);
-    }
+    /** How the input asks the connection what it may do. Loop thread. */
+    private final class Framing implements ConnectionInput.Owner {
 
-    private void frame(ByteBuffer buffer, Adjustments adjustments) {
-        try {
-            while (!lastRequestReceived && mayFrame()) {
-                switch (parser.next(buffer)) {
-                    case NEED_INPUT:
-                        return;
-                    case HEAD:
-                        current = ReceivedRequest.of(parser.head(), adjustments.inbufOverflow());
-                        current.started(headStartNanos != 0 ? headStartNanos : loop.now());
-                        headStartNanos = 0;
-                        server.route(current, peer);
-                        if (current.head().expectContinue()) {
-                            // after the answers to the requests before it, before its own
-                            batch.add(ReceivedRequest.continueFor(current.head()));
-                        }
-                        if (current.streams() && current.head().hasBody()) {
-                            streaming = current;
-                            current.stream(new StreamingBody(this::resumeStreaming));
-                            batch.add(current);
-                            // the loop must learn when this task ends: it holds what follows the body
-                            dispatch(true);
-                        }
-                        break;
-                    case BODY:
-                        if (current == streaming) {
-                            streamPaused = streaming.streamingBody().offer(parser.body());
-                            if (streamPaused) {
-                                updateInterest();
-                                return;
-                            }
-                        } else {
-                            current.appendBody(parser.body());
-                        }
-                        break;
-                    case END:
-                        if (current == streaming) {
-                            streaming.streamingBody().end();
-                            streaming = null;
-                            streamingInTask = false;
-                        } else {
-                            batch.add(current);
-                        }
-                        // Nothing after a request that ends the connection may be answered; its
-                        // response says so (BufferedResponse asks ResponseWriter.draining()). A
-                        // request refused once framed (its target) is answered with close too.
-                        lastRequestReceived = !current.head().keepAlive() || current.isRefused() || draining;
-                        current = null;
-                        break;
-                    default:
-                        throw new IllegalStateException();
-                }
+        /**
+         * Requests may be framed unless the connection waits for a slot; while a task runs, only
+         * the body it streams, or up to {@code channel_request_lookahead} requests ahead of it
+         * (and it must end through the loop).
+         */
+        @Override
+        public boolean mayFrame() {
+            if (awaitingSlot) {
+                return false;
             }
-        } catch (InvalidRequestException e) {
-            if (streaming != null) {
-                // its application is answering already: it learns from the body, then the connection ends
-                abandonInput("invalid request body: " + e.getMessage(), e.status());
-                lastRequestReceived = true;
-                callMeBack();
-            } else {
-                refuse(e.status(), e.getMessage());
+            if (input.streaming() != null || task == TaskPhase.IDLE || !endTaskThroughLoop()) {
+                return true;
             }
-        } catch (IOException e) {
-            server.logger().error("Cannot buffer a request body", e);
-            refuse(500, "The request body could not be buffered");
+            return input.batchSize() < server.adjustments().channelRequestLookahead();
+        }
+
+        @Override
+        public void streamingHead() {
+            // the loop must learn when this task ends: it holds what follows the body
+            dispatch(true);
+        }
+
+        @Override
+        public void streamPaused() {
+            updateInterest();
+        }
+
+        @Override
+        public void resumeStreaming() {
+            Connection.this.resumeStreaming();
+        }
+
+        @Override
+        public void route(ReceivedRequest request) {
+            server.route(request, peer);
+        }
+
+        @Override
+        public boolean draining() {
+            return draining;
+        }
+
+        @Override
+        public long now() {
+            return loop.now();
         }
     }
 
     /** The streaming application caught up: frame what was held, then read again. Any thread. */
     private void resumeStreaming() {
         loop.execute(() -> {
-            if (!streamPaused || closed) {
+            if (!input.streamPaused() || closed) {
                 return;
             }
-            streamPaused = false;
-            ByteBuffer input = held;
-            held = null;
+            input.streamResumed();
+            ByteBuffer held = input.takeHeld();
             // with nothing held, still parse: the body's last bytes may have paused reading before
             // the parser could report its end, and no more bytes may ever come to make it
-            parse(input != null ? input : ByteBuffer.allocate(0), server.adjustments());
+            parse(held != null ? held : ByteBuffer.allocate(0));
             updateInterest();
         });
-    }
-
-    private void refuse(int status, String message) {
-        abandonInput("the request was refused", status);
-        batch.add(ReceivedRequest.refused(status, message));
-        lastRequestReceived = true;
-    }
-
-    /** Drops the request arriving, if any: its body, the stream its application reads, what was held. */
-    private void abandonInput(String why, int status) {
-        if (streaming != null) {
-            streaming.streamingBody().fail(new BodyAbortedException(why, status));
-            streaming = null;
-            streamingInTask = false;
-        }
-        if (current != null) {
-            current.discard();
-            current = null;
-        }
-        held = null;
     }
 
     private void dispatch() {
@@ -473,7 +395,7 @@ final class Connection implements Selectable {
 
     /** Hands the batch to a task; {@code callBack}: the task must end through the loop. */
     private void dispatch(boolean callBack) {
-        if (state.get() != IDLE && callMeBack()) {
+        if (task != TaskPhase.IDLE && endTaskThroughLoop()) {
             // a streaming request's task runs: these wait for it, in order
             return;
         }
@@ -481,29 +403,27 @@ final class Connection implements Selectable {
             // admitted() dispatches it
             return;
         }
-        List<ReceivedRequest> requests = batch;
-        batch = new ArrayList<>(4);
+        List<ReceivedRequest> requests = input.takeBatch();
         boolean nonblocking = true;
         boolean streams = false;
         for (ReceivedRequest request : requests) {
             nonblocking &= request.nonblocking();
             streams |= request.streams();
-            streamingInTask |= request == streaming;
         }
         // The loop must learn when the task ends: after the last request or the end of input, to
         // close the connection; and while it streams a body in, to drop what the application leaves.
-        state.set(callBack || streamingInTask || lastRequestReceived || inputEnded ? RUNNING_LOOP_WAITING : RUNNING);
-        if (lastRequestReceived) {
+        task = callBack || input.streamingInTask() || !input.open() ? TaskPhase.ENDS_THROUGH_LOOP : TaskPhase.RUNNING;
+        if (input.lastRequestReceived()) {
             updateInterest();
         }
-        Task task = new Task(server, this, requests);
+        Task job = new Task(server, this, requests);
         if (nonblocking) {
-            task.run();
+            job.run();
         } else if (streams || server.applicationCalls().virtual()) {
             // a streamed body this loop must go on reading, or worker_class=virtual: not on the loop's thread
-            server.applicationCalls().runAway(task);
+            server.applicationCalls().runAway(job);
         } else {
-            loop.call(task);
+            loop.call(job);
         }
     }
 
@@ -536,7 +456,7 @@ final class Connection implements Selectable {
         // the clock itself, not the loop's last wakeup: which connection finished first decides shedding
         lastActivityNanos = System.nanoTime();
         paidUntilNanos = lastActivityNanos;
-        if (!close && !hasPending() && state.compareAndSet(RUNNING, IDLE)) {
+        if (!close && !output.hasPending() && TASK.compareAndSet(this, TaskPhase.RUNNING, TaskPhase.IDLE)) {
             // the loop did not stop for anything: the connection is between requests
             releaseSlot();
             return;
@@ -549,39 +469,39 @@ final class Connection implements Selectable {
     }
 
     private void afterTask(boolean close) {
-        state.set(IDLE);
+        task = TaskPhase.IDLE;
         readPaused = false;
-        lastRequestReceived |= close;
+        if (close) {
+            input.lastRequest();
+        }
         if (closed) {
             return;
         }
-        if (streaming != null && streamingInTask) {
+        if (input.streaming() != null && input.streamingInTask()) {
             // the application returned without reading the whole body: nothing can follow it
-            abandonInput("the application did not read the body", 0);
-            lastRequestReceived = true;
+            input.abandon("the application did not read the body", 0);
+            input.lastRequest();
         }
-        if (close && !batch.isEmpty()) {
+        if (close && input.hasBatch()) {
             // read ahead of an answer that ended the connection: never answered, whatever it is
-            abandonInput("the connection ends", 0);
-            batch.forEach(ReceivedRequest::discard);
-            batch.clear();
+            input.abandon("the connection ends", 0);
+            input.discardBatch();
         }
-        ByteBuffer input = held;
-        held = null;
-        if (input != null && !lastRequestReceived) {
-            parse(input, server.adjustments());
-        } else if (!batch.isEmpty()) {
+        ByteBuffer held = input.takeHeld();
+        if (held != null && !input.lastRequestReceived()) {
+            parse(held);
+        } else if (input.hasBatch()) {
             // framed while the task ran: a request read ahead, or the head of a streamed one
             dispatch();
         }
         if (closed) {
             return;
         }
-        if (state.get() == IDLE && batch.isEmpty() && !hasPending() && (lastRequestReceived || inputEnded)) {
+        if (task == TaskPhase.IDLE && !input.hasBatch() && !output.hasPending() && !input.open()) {
             close();
             return;
         }
-        if (state.get() == IDLE) {
+        if (task == TaskPhase.IDLE) {
             releaseSlotBetweenRequests();
         }
         // reading was paused for the task (or for what it held); a new task reads ahead as ready() allows
@@ -595,117 +515,31 @@ final class Connection implements Selectable {
      * closed connection are dropped.
      */
     void send(ByteBuffer bytes) {
-        boolean scheduleFlush = false;
-        output.lock();
-        try {
-            if (outputClosed) {
-                bytes.position(bytes.limit());
-                return;
+        switch (output.send(bytes)) {
+            case FLUSH -> loop.execute(this::flushPending);
+            case FAILED -> closeSoon();
+            case DONE -> {
+                // written, or the loop flushes already
             }
-            if (pending.isEmpty()) {
-                try {
-                    while (bytes.hasRemaining() && transport.write(bytes) > 0) {
-                        // keep writing while the socket takes bytes
-                    }
-                } catch (IOException e) {
-                    server.socketError("write", e);
-                    outputClosed = true;
-                    bytes.position(bytes.limit());
-                    return;
-                }
-                // a TLS record the socket took in part: the loop sends the rest
-                scheduleFlush = transport.hasBufferedOutput();
-            }
-            if (bytes.hasRemaining()) {
-                scheduleFlush |= pending.isEmpty();
-                try {
-                    pending.append(bytes, server.adjustments().outbufOverflow());
-                } catch (IOException e) {
-                    server.logger().error("Cannot buffer a response; closing the connection", e);
-                    outputClosed = true;
-                    pending.clear();
-                    bytes.position(bytes.limit());
-                    closeSoon();
-                    return;
-                }
-            }
-        } finally {
-            output.unlock();
-        }
-        if (scheduleFlush) {
-            loop.execute(this::flushPending);
         }
         long watermark = server.adjustments().outbufHighWatermark();
-        if (pendingAbove(watermark) && loop.mayWait()) {
+        if (output.above(watermark) && loop.mayWait()) {
             // An I/O loop never waits: its non-blocking applications write small responses; a
             // blocking call on the loop's thread has released the loop to wait.
-            awaitDrain(watermark);
+            output.awaitDrain(watermark);
         }
     }
 
     /**
-     * Queues {@code length} bytes of {@code file} for the loop to send with
-     * {@link java.nio.channels.FileChannel#transferTo}, after everything sent before; the file is
-     * closed once sent or when the connection closes.
+     * Queues {@code length} bytes of {@code file} for the loop to send after everything sent
+     * before (with {@link java.nio.channels.FileChannel#transferTo} on a plain transport, a record
+     * at a time through TLS); the file is closed once sent or when the connection closes.
      *
      * @throws IOException when the connection is closed already (the file is closed too)
      */
     void sendFile(FileChannel file, long position, long length) throws IOException {
-        boolean scheduleFlush;
-        output.lock();
-        try {
-            if (outputClosed) {
-                file.close();
-                throw new IOException("the connection is closed");
-            }
-            scheduleFlush = pending.isEmpty();
-            pending.appendFile(file, position, length);
-        } finally {
-            output.unlock();
-        }
-        if (scheduleFlush) {
+        if (output.sendFile(file, position, length)) {
             loop.execute(this::flushPending);
-        }
-    }
-
-    private void awaitDrain(long watermark) {
-        boolean interrupted = false;
-        output.lock();
-        try {
-            while (pending.buffered() > watermark && !outputClosed) {
-                waitingForDrain = true;
-                if (drained == null) {
-                    drained = output.newCondition();
-                }
-                try {
-                    drained.await();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            output.unlock();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private boolean pendingAbove(long watermark) {
-        output.lock();
-        try {
-            return pending.buffered() > watermark && !outputClosed;
-        } finally {
-            output.unlock();
-        }
-    }
-
-    private boolean hasPending() {
-        output.lock();
-        try {
-            return !pending.isEmpty() || transport.hasBufferedOutput();
-        } finally {
-            output.unlock();
         }
     }
 
@@ -713,31 +547,19 @@ final class Connection implements Selectable {
         if (closed) {
             return;
         }
-        boolean drained;
         boolean failed = false;
-        output.lock();
         try {
-            try {
-                if (transport.flush()) {
-                    earn(pending.writeTo(transport, server.adjustments().sendBytes()));
-                }
-            } catch (IOException e) {
-                server.socketError("write", e);
-                failed = true;
-            }
-            if (waitingForDrain && pending.buffered() <= server.adjustments().outbufHighWatermark()) {
-                waitingForDrain = false;
-                this.drained.signalAll();
-            }
-            drained = pending.isEmpty() && !transport.hasBufferedOutput();
-        } finally {
-            output.unlock();
+            earn(output.flush());
+        } catch (IOException e) {
+            server.socketError("write", e);
+            failed = true;
         }
+        boolean drained = !failed && !output.hasPending();
         lastActivityNanos = loop.now();
-        boolean idle = state.get() == IDLE;
+        boolean idle = task == TaskPhase.IDLE;
         if (failed) {
             close();
-        } else if (drained && idle && (lastRequestReceived || inputEnded)) {
+        } else if (drained && idle && !input.open()) {
             close();
         } else {
             if (drained && idle) {
@@ -756,10 +578,9 @@ final class Connection implements Selectable {
         if (closed || !key.isValid()) {
             return;
         }
-        boolean output = hasPending();
-        boolean reading = !readPaused && !streamPaused && !awaitingSlot && held == null && !lastRequestReceived
-                && !inputEnded;
-        key.interestOps((reading ? SelectionKey.OP_READ : 0) | (output ? SelectionKey.OP_WRITE : 0));
+        boolean writing = output.hasPending();
+        boolean reading = !readPaused && !input.streamPaused() && !awaitingSlot && !input.holding() && input.open();
+        key.interestOps((reading ? SelectionKey.OP_READ : 0) | (writing ? SelectionKey.OP_WRITE : 0));
         if (reading && !bufferedReadScheduled && transport.hasBufferedInput()) {
             bufferedReadScheduled = true;
             loop.execute(this::readBuffered);
@@ -781,16 +602,18 @@ final class Connection implements Selectable {
             close();
             return;
         }
-        boolean idle = state.get() == IDLE;
-        if (idle && headStartNanos != 0 && parser.readingHead() && headStartNanos - deadlineNanos < 0) {
-            headStartNanos = 0;
-            refuse(408, "The request head did not arrive in time");
+        boolean idle = task == TaskPhase.IDLE;
+        long headStart = input.headStartNanos();
+        ReceivedRequest current = input.current();
+        if (idle && headStart != 0 && headStart - deadlineNanos < 0) {
+            input.headAnswered();
+            input.refuse(408, "The request head did not arrive in time");
             dispatch();
-        } else if (idle && current != null && current != streaming
+        } else if (idle && current != null && current != input.streaming()
                 && current.startNanos() + bodyAllowanceNanos(current.bodyLength()) - deadlineNanos < 0) {
-            refuse(408, "The request body did not arrive in time");
+            input.refuse(408, "The request body did not arrive in time");
             dispatch();
-        } else if (lastActivityNanos - deadlineNanos < 0 && (idle || hasPending() || streaming != null)) {
+        } else if (lastActivityNanos - deadlineNanos < 0 && (idle || output.hasPending() || input.streaming() != null)) {
             close();
         }
     }
@@ -830,15 +653,10 @@ final class Connection implements Selectable {
      * that silence gets it answered. Call on the loop's thread.
      */
     void closeIfSilentSince(long deadlineNanos) {
-        if (draining && betweenRequests() && state.get() == IDLE && !hasPending()
+        if (draining && input.betweenRequests() && task == TaskPhase.IDLE && !output.hasPending()
                 && lastActivityNanos - deadlineNanos < 0 && drainStartNanos - deadlineNanos < 0) {
             close();
         }
-    }
-
-    /** Whether no byte of a next request has arrived and nothing received waits to be answered. */
-    private boolean betweenRequests() {
-        return parser.idle() && current == null && streaming == null && held == null && batch.isEmpty();
     }
 
     /** Earns the time {@code bytes} moved pay for against {@link #MIN_RATE}. Loop thread. */
@@ -898,15 +716,13 @@ final class Connection implements Selectable {
         if (closed) {
             return;
         }
-        boolean requests = !batch.isEmpty();
+        boolean requests = input.hasBatch();
         if (requests) {
             // what is held behind the batch is framed when its task ends, but a streamed body now
-            dispatch(held != null || streaming != null);
+            dispatch(input.holding() || input.streaming() != null);
         }
-        if (held != null && (!requests || streaming != null)) {
-            ByteBuffer input = held;
-            held = null;
-            parse(input, server.adjustments());
+        if (input.holding() && (!requests || input.streaming() != null)) {
+            parse(input.takeHeld());
         }
         updateInterest();
     }
@@ -916,8 +732,8 @@ final class Connection implements Selectable {
      * {@value #WAITING_REQUEST_BYTES} bytes of the next one are held. Loop thread.
      */
     private void releaseSlotBetweenRequests() {
-        if (slot == Slot.SERVED && state.get() == IDLE && batch.isEmpty() && streaming == null && held == null
-                && requestBytes() <= WAITING_REQUEST_BYTES && !hasPending()) {
+        if (slot == Slot.SERVED && task == TaskPhase.IDLE && !input.hasBatch() && input.streaming() == null
+                && !input.holding() && input.requestBytes() <= WAITING_REQUEST_BYTES && !output.hasPending()) {
             releaseSlot();
         }
     }
@@ -939,7 +755,7 @@ final class Connection implements Selectable {
      * (it writes a response, or receives a large request).
      */
     boolean sheddableWhileServed() {
-        return slot == Slot.SERVED && state.get() == IDLE;
+        return slot == Slot.SERVED && task == TaskPhase.IDLE;
     }
 
     /** Claims the connection, now in {@code from}, to be shed; false if it has moved on. Any thread. */
@@ -963,22 +779,17 @@ final class Connection implements Selectable {
 
     /** How many requests are framed and wait for a task; for tests, which read it from another thread. */
     int framedForTest() {
-        return batch.size();
+        return input.batchSize();
     }
 
     /** Whether a streamed request body is arriving; for tests, which read it from another thread. */
     boolean streamingForTest() {
-        return streaming != null;
+        return input.streaming() != null;
     }
 
     /** Whether its request waits in line for a slot; for tests, which read it from another thread. */
     long pendingForTest() {
-        output.lock();
-        try {
-            return pending.buffered();
-        } finally {
-            output.unlock();
-        }
+        return output.bufferedForTest();
     }
 
     boolean inLineForTest() {
@@ -1001,7 +812,7 @@ final class Connection implements Selectable {
      * current loop's thread.
      */
     void moveTo(IoLoop target) {
-        if (closed || state.get() != IDLE || streaming != null || hasPending() || awaitingSlot
+        if (closed || task != TaskPhase.IDLE || input.streaming() != null || output.hasPending() || awaitingSlot
                 || slot == Slot.CLAIMED || bufferedReadScheduled || transport.handshaking()) {
             return;
         }
@@ -1030,24 +841,13 @@ final class Connection implements Selectable {
         if (key != null) {
             key.cancel();
         }
-        output.lock();
-        try {
-            outputClosed = true;
-            pending.clear();
-            transport.close();
-            if (drained != null) {
-                drained.signalAll();
-            }
-        } finally {
-            output.unlock();
-        }
+        output.close();
         AsyncExchange waiting = asyncWaiting;
         if (waiting != null) {
             waiting.connectionGone(draining);
         }
-        abandonInput("the connection closed before the body ended", 0);
-        batch.forEach(ReceivedRequest::discard);
-        batch.clear();
+        input.abandon("the connection closed before the body ended", 0);
+        input.discardBatch();
         server.pools().closed(this, (Slot) SLOT.getAndSet(this, Slot.CLOSED));
     }
 }
