@@ -313,6 +313,32 @@ class TlsTest {
     }
 
     @Test
+    void theSameSettingsAppliedAgainReadReplacedFilesAtOnce() throws Exception {
+        // what HUP does: the runtime writes every configuration anew, and equal TLS settings reach
+        // the server again; the files' watch would take a second or more to settle on a change
+        Path certfile = dir.resolve("server.pem");
+        Path keyfile = dir.resolve("server.key");
+        install(first, certfile, keyfile);
+        InetSocketAddress address = start(Map.of("certfile", certfile.toString(), "keyfile", keyfile.toString()));
+        try (SSLSocket held = TestCertificates.connect(trusting, address); RawClient kept = new RawClient(held)) {
+            assertEquals("anonymous https 0", get(kept));
+            install(ca.server(TestCertificates.KeyForm.EC_PKCS8, 5), certfile, keyfile);
+            server.apply(Adjustments.parse(settings));
+            assertEquals(BigInteger.valueOf(5), serialOfANewConnection(address), "read when applied");
+            assertEquals("anonymous https 0", get(kept), "the connection opened before carries on");
+            assertEquals(BigInteger.ONE, TestCertificates.serverSerial(held));
+            // applied again with nothing changed on disk, nothing is reloaded
+            int reloads = reloadsLogged();
+            server.apply(Adjustments.parse(settings));
+            assertEquals(reloads, reloadsLogged());
+        }
+    }
+
+    private int reloadsLogged() {
+        return (int) log.lines.stream().filter(line -> line.contains("TLS certificate reloaded")).count();
+    }
+
+    @Test
     void configurationChangesLoadAtOnceAndBadOnesKeepThePairBefore() throws Exception {
         InetSocketAddress address = start(first.settings());
         TestCertificates.Pair second = ca.server(TestCertificates.KeyForm.EC_PKCS8, 20);
