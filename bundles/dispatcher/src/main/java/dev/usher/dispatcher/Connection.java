@@ -349,6 +349,11 @@ final class Connection implements Selectable {
         }
 
         @Override
+        public void endsWithTask() {
+            endTaskThroughLoop();
+        }
+
+        @Override
         public void streamPaused() {
             updateInterest();
         }

@@ -41,6 +41,9 @@ final class ConnectionInput {
         /** A streaming request's head was framed, now in the batch: its task must start. */
         void streamingHead();
 
+        /** The connection ends with the task running: it must end through the loop. */
+        void endsWithTask();
+
         /** The streaming application fell behind: the connection must stop reading. */
         void streamPaused();
 
@@ -132,6 +135,7 @@ final class ConnectionInput {
                 // its application is answering already: it learns from the body, then the connection ends
                 abandon("invalid request body: " + e.getMessage(), e.status());
                 phase = Phase.LAST_REQUEST;
+                owner.endsWithTask();
             } else {
                 refuse(e.status(), e.getMessage());
             }
