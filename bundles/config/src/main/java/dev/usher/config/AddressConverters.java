@@ -118,6 +118,21 @@ final class AddressConverters {
         };
     }
 
+    /**
+     * One peer of {@code proxy_allow_ips}: {@code *} for any, or an IPv4 or IPv6 literal
+     * (brackets allowed; IPv6 in Java's form, so that it equals the peer address Java reports).
+     */
+    static String allowedPeer(String name, String word, Object value) throws InvalidSettingException {
+        if (word.equals(ANY_PROXY) || ipv4Literal(word)) {
+            return word;
+        }
+        String ipv6 = ipv6Literal(stripBrackets(word));
+        if (ipv6 == null) {
+            throw new InvalidSettingException(name, value, "'" + word + "' is not an IP address or *");
+        }
+        return ipv6;
+    }
+
     /** Whether {@code s} is a dotted quad of decimal numbers 0-255 without leading zeros. */
     static boolean ipv4Literal(String s) {
         String[] parts = s.split("\\.", -1);

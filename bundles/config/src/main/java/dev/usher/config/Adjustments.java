@@ -435,6 +435,16 @@ public final class Adjustments {
         return get(Settings.WORKER_CLASS);
     }
 
+    /** Whether connections begin with a PROXY protocol header, and which version (gunicorn's {@code proxy_protocol}). */
+    public ProxyProtocol proxyProtocol() {
+        return get(Settings.PROXY_PROTOCOL);
+    }
+
+    /** The peers a PROXY protocol header is accepted from: IP addresses in Java's form, or {@code *}. */
+    public List<String> proxyAllowIps() {
+        return get(Settings.PROXY_ALLOW_IPS);
+    }
+
     /** HTTPS, from the TLS settings; {@link TlsSettings#enabled()} false for plain HTTP. */
     public TlsSettings tls() {
         return tls;

@@ -303,6 +303,20 @@ public final class Settings {
             "Take a client that closes without close_notify as an ordinary end of input; when off, what was "
                     + "in progress is dropped.");
 
+    /** {@code proxy_protocol}: whether connections begin with a PROXY protocol header (gunicorn's). */
+    public static final Setting<ProxyProtocol> PROXY_PROTOCOL = entry("proxy_protocol", "PROXY protocol",
+            Form.STRING, ProxyProtocol.OFF.setting(), Settings::proxyProtocol,
+            "Whether every connection begins with a PROXY protocol header from a load balancer (HAProxy's "
+                    + "send-proxy, nginx's proxy_protocol): off, v1, v2 or auto (either). Its client address "
+                    + "becomes the request's remote address; a connection without a good one is closed.")
+            .withOptions("off", "v1", "v2", "auto");
+
+    /** {@code proxy_allow_ips}: the peers a PROXY protocol header is accepted from (gunicorn's). */
+    public static final Setting<List<String>> PROXY_ALLOW_IPS = entry("proxy_allow_ips", "PROXY protocol peers",
+            Form.STRING, "127.0.0.1,::1", words("[\\s,]+", AddressConverters::allowedPeer),
+            "IP addresses of the load balancers PROXY protocol headers are accepted from, separated by "
+                    + "commas; * for any peer. A connection from another peer is closed.");
+
     /** Every setting, in the order of a configuration form. */
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, LISTEN, IPV4, IPV6, THREADS, WORKERS, IDENT,
             BACKLOG, RECV_BYTES, SEND_BYTES, INBUF_OVERFLOW, OUTBUF_OVERFLOW, OUTBUF_HIGH_WATERMARK,
@@ -312,7 +326,7 @@ public final class Settings {
             TRUSTED_PROXY_HEADERS, CLEAR_UNTRUSTED_PROXY_HEADERS, LOG_UNTRUSTED_PROXY_HEADERS, SERVER_NAME,
             ASYNCORE_LOOP_TIMEOUT, ASYNCORE_USE_POLL, GRACEFUL_TIMEOUT, TIMEOUT, ACCESSLOG, ACCESS_LOG_FORMAT,
             REUSE_PORT, WORKER_CLASS, CERTFILE, KEYFILE, CA_CERTS, CERT_REQS, CIPHERS, SSL_VERSION,
-            SUPPRESS_RAGGED_EOFS);
+            SUPPRESS_RAGGED_EOFS, PROXY_PROTOCOL, PROXY_ALLOW_IPS);
 
     private static final Map<String, Setting<?>> BY_NAME = byName();
 
@@ -403,6 +417,15 @@ public final class Settings {
         String text = Converters.text(name, value);
         try {
             return WorkerClass.of(text).requireAvailable();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(name, text, e.getMessage());
+        }
+    }
+
+    private static ProxyProtocol proxyProtocol(String name, Object value) throws InvalidSettingException {
+        String text = value instanceof Boolean b ? b.toString() : Converters.text(name, value);
+        try {
+            return ProxyProtocol.of(text);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(name, text, e.getMessage());
         }

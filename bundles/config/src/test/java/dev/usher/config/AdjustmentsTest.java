@@ -440,6 +440,6 @@ class AdjustmentsTest {
             all.put(name, "x");
         }
         assertEquals(Set.of(), Adjustments.unknownProperties(all));
-        assertEquals(48, Adjustments.PROPERTIES.size());
+        assertEquals(50, Adjustments.PROPERTIES.size());
     }
 }

@@ -94,15 +94,17 @@ class SettingsTest {
         return text;
     }
 
-    /** The defaults of a row, one per name: separated by commas outside parentheses. */
+    /** The defaults of a row, one per name: separated by commas outside parentheses and `literals`. */
     private static List<String> splitDefaults(String cell) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
+        boolean literal = false;
         int from = 0;
         for (int i = 0; i < cell.length(); i++) {
             char c = cell.charAt(i);
             depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            if (c == ',' && depth == 0) {
+            literal ^= c == '`';
+            if (c == ',' && depth == 0 && !literal) {
                 parts.add(cell.substring(from, i).trim());
                 from = i + 1;
             }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.usher.config.ProxyProtocol;
+
 /**
  * One client connection, in three parts: its {@link Transport} (plain or TLS), which alone
  * touches the socket; its {@link ConnectionInput}, which frames what the client sends into
@@ -54,8 +56,14 @@ final class Connection implements Selectable {
     private final ConnectionInput input;
     /** Responses on their way to the client. Any thread, under its lock. */
     private final ConnectionOutput output;
-    /** The two ends, and the client's certificates once a TLS handshake has finished. Loop thread. */
+    /** The PROXY protocol layer beneath the transport, or null without {@code proxy_protocol}. */
+    private final ProxyProtocolChannel proxy;
+    /**
+     * The two ends (as a PROXY protocol header names them), and the client's certificates once
+     * a TLS handshake has finished. Loop thread.
+     */
     private Peer peer;
+    /** Whether the peer is known in full: no header or handshake is still to come. */
     private boolean peerComplete;
     private SelectionKey key;
     /** When the connection was accepted: a TLS handshake must finish within {@code channel_timeout}. */
@@ -146,15 +154,17 @@ final class Connection implements Selectable {
      */
     private volatile AsyncExchange asyncWaiting;
 
-    private Connection(Server server, IoLoop loop, SocketChannel channel, Transport transport, ReentrantLock output) {
+    private Connection(Server server, IoLoop loop, SocketChannel channel, ProxyProtocolChannel proxy,
+            Transport transport, ReentrantLock output) {
         this.server = server;
         this.loop = loop;
         this.channel = channel;
+        this.proxy = proxy;
         this.transport = transport;
         this.output = new ConnectionOutput(server, transport, output);
         this.input = new ConnectionInput(new Framing(), server);
         this.peer = Peer.of(channel);
-        this.peerComplete = !transport.handshaking();
+        this.peerComplete = !transport.handshaking() && proxy == null;
         this.lastActivityNanos = loop.now();
         this.openedNanos = lastActivityNanos;
         this.paidUntilNanos = lastActivityNanos;
@@ -167,15 +177,28 @@ final class Connection implements Selectable {
      */
     static void open(Server server, IoLoop loop, SocketChannel channel) {
         ReentrantLock output = new ReentrantLock();
+        ProxyProtocol proxyProtocol = server.adjustments().proxyProtocol();
+        ProxyProtocolChannel proxy = null;
+        if (proxyProtocol != ProxyProtocol.OFF) {
+            String from = Peer.of(channel).remoteAddress();
+            List<String> allowed = server.adjustments().proxyAllowIps();
+            if (!allowed.contains("*") && !allowed.contains(from)) {
+                // it may not say who the client is, and it is not the client a header would name
+                server.socketError("accept", new ProxyProtocolException(from + " is not in proxy_allow_ips"));
+                server.dropAccepted(channel);
+                return;
+            }
+            proxy = new ProxyProtocolChannel(channel, proxyProtocol);
+        }
         Transport transport;
         try {
-            transport = server.transport(channel, output);
+            transport = server.transport(proxy != null ? proxy : channel, output);
         } catch (IOException | RuntimeException e) {
             server.logger().error("Server {}: cannot set up TLS for a connection: {}", server.name(), e.toString());
             server.dropAccepted(channel);
             return;
         }
-        Connection connection = new Connection(server, loop, channel, transport, output);
+        Connection connection = new Connection(server, loop, channel, proxy, transport, output);
         transport.resumeWith(() -> connection.loop.execute(connection::resume));
         server.pools().registered(connection);
         try {
@@ -277,6 +300,10 @@ final class Connection implements Selectable {
         }
         lastActivityNanos = loop.now();
         if (!peerComplete) {
+            // bytes of HTTP arrive only after the PROXY header and the TLS handshake
+            if (proxy != null) {
+                peer = peer.proxied(proxy.header());
+            }
             peer = peer.withCertificates(transport.peerCertificates());
             peerComplete = true;
         }

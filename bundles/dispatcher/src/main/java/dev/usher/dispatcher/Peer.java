@@ -24,6 +24,15 @@ record Peer(String remoteAddress, int remotePort, String localAddress, int local
         return chain.isEmpty() ? this : new Peer(remoteAddress, remotePort, localAddress, localPort, List.copyOf(chain));
     }
 
+    /** The ends a PROXY protocol header names, or these when it names none (a balancer's own connection). */
+    Peer proxied(ProxyHeader header) {
+        if (header instanceof ProxyHeader.Proxied proxied) {
+            return new Peer(proxied.source().getAddress().getHostAddress(), proxied.source().getPort(),
+                    proxied.destination().getAddress().getHostAddress(), proxied.destination().getPort(), certificates);
+        }
+        return this;
+    }
+
     static Peer of(SocketChannel channel) {
         try {
             SocketAddress remote = channel.getRemoteAddress();

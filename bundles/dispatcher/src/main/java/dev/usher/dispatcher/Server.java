@@ -3,6 +3,7 @@ package dev.usher.dispatcher;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -239,7 +240,7 @@ final class Server {
      *
      * @param output the connection's output lock, which the transport's writers hold
      */
-    Transport transport(SocketChannel channel, ReentrantLock output) throws IOException {
+    Transport transport(ByteChannel channel, ReentrantLock output) throws IOException {
         CertificateWatch watch = certificates;
         return watch == null ? new PlainTransport(channel)
                 : new TlsTransport(channel, watch.current(), output, handshakeTasks);

@@ -4,7 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -51,7 +51,8 @@ final class TlsTransport implements Transport {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final SocketChannel channel;
+    /** The socket, or the PROXY protocol layer over it. */
+    private final ByteChannel channel;
     private final SSLEngine engine;
     private final TlsContext context;
     /** The connection's output lock, held by every writer; the handshake takes it to wrap. */
@@ -73,7 +74,7 @@ final class TlsTransport implements Transport {
      * @param tasks where the handshake's delegated tasks run (they sign and agree keys, a
      *     millisecond or more each); null to run them on the loop
      */
-    TlsTransport(SocketChannel channel, TlsContext context, ReentrantLock output, Executor tasks)
+    TlsTransport(ByteChannel channel, TlsContext context, ReentrantLock output, Executor tasks)
             throws SSLException {
         this.channel = channel;
         this.context = context;

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import dev.usher.config.Adjustments;
 import dev.usher.config.InvalidSettingException;
+import dev.usher.config.ProxyProtocol;
 import dev.usher.config.TlsSettings;
 import dev.usher.config.WorkerClass;
 
@@ -40,9 +41,12 @@ public final class CommandLine {
             return shortName == null ? longName : shortName + "/" + longName;
         }
 
-        /** The setting an option of gunicorn's TLS group sets: {@code --ca-certs} sets {@code ca_certs}. */
+        /**
+         * The setting an option that sets one setting of every server sets: {@code --ca-certs}
+         * sets {@code ca_certs}; gunicorn's {@code --proxy-allow-from} sets {@code proxy_allow_ips}.
+         */
         String setting() {
-            return longName.substring(2).replace('-', '_');
+            return longName.equals("--proxy-allow-from") ? "proxy_allow_ips" : longName.substring(2).replace('-', '_');
         }
     }
 
@@ -92,7 +96,12 @@ public final class CommandLine {
             new Spec(null, "--cert-reqs", "STRING", "client certificates: none, optional or required (0, 1, 2)",
                     "none"),
             new Spec(null, "--ciphers", "STRING", "cipher suites, by standard name, separated by colons",
-                    "the JVM's"));
+                    "the JVM's"),
+            new Spec(null, "--proxy-protocol", "STRING",
+                    "connections begin with a PROXY protocol header from a load balancer: off, v1, v2 or auto", "off"),
+            new Spec(null, "--proxy-allow-from", "STRING",
+                    "the balancers' IP addresses PROXY headers are accepted from, comma-separated; * for any",
+                    "127.0.0.1,::1"));
 
     private CommandLine() {
     }
@@ -227,6 +236,15 @@ public final class CommandLine {
         }
     }
 
+    /** {@code --proxy-protocol}: as the {@code proxy_protocol} setting takes it, in its own name. */
+    static String parseProxyProtocol(String option, String value) throws UsageException {
+        try {
+            return ProxyProtocol.of(value).setting();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option, "'" + value + "' " + e.getMessage());
+        }
+    }
+
     /** {@code --cert-reqs}: as the {@code cert_reqs} setting takes it, in its own name. */
     static String parseCertReqs(String option, String value) throws UsageException {
         try {
@@ -296,7 +314,7 @@ public final class CommandLine {
         private Integer gracefulTimeout;
         private Integer timeout;
         private String workerClass;
-        private final Map<String, String> tls = new LinkedHashMap<>();
+        private final Map<String, String> serverSettings = new LinkedHashMap<>();
         private boolean help;
         private boolean version;
 
@@ -352,10 +370,11 @@ public final class CommandLine {
                 case "--graceful-timeout" -> gracefulTimeout = parseNumber(option, value, 0, Integer.MAX_VALUE);
                 case "--timeout" -> timeout = parseNumber(option, value, 0, Integer.MAX_VALUE);
                 case "--worker-class" -> workerClass = parseWorkerClass(option, value);
-                case "--certfile", "--keyfile", "--ca-certs" -> tls.put(spec.setting(),
+                case "--certfile", "--keyfile", "--ca-certs" -> serverSettings.put(spec.setting(),
                         path(option, value).toAbsolutePath().toString());
-                case "--cert-reqs" -> tls.put(spec.setting(), parseCertReqs(option, value));
-                case "--ciphers" -> tls.put(spec.setting(), nonEmpty(option, value));
+                case "--cert-reqs" -> serverSettings.put(spec.setting(), parseCertReqs(option, value));
+                case "--ciphers", "--proxy-allow-from" -> serverSettings.put(spec.setting(), nonEmpty(option, value));
+                case "--proxy-protocol" -> serverSettings.put(spec.setting(), parseProxyProtocol(option, value));
                 case "--arbiter" -> {
                     if (!value.trim().equals(DEFAULT_ARBITER)) {
                         throw new UsageException(option, "Usher's arbiter is its own launcher; only the default "
@@ -369,7 +388,7 @@ public final class CommandLine {
         Options build() {
             return new Options(config, settingsPath, binds, workers, pidFile, daemon, umask, user, group, name,
                     logLevel, logFile, debug, checkConfig, reusePort, accessLogFile, gracefulTimeout, timeout, workerClass,
-                    tls, help, version);
+                    serverSettings, help, version);
         }
 
         private static String nonEmpty(String option, String value) throws UsageException {

@@ -41,9 +41,10 @@ import java.util.function.Function;
  * @param timeout {@code --timeout} in seconds, or null
  * @param workerClass {@code -k}: the {@code worker_class} setting's value ({@code sync} or
  *     {@code virtual}), or null
- * @param tls {@code --certfile}, {@code --keyfile}, {@code --ca-certs}, {@code --cert-reqs} and
- *     {@code --ciphers} by the settings they set ({@code certfile}, ..., {@code ca_certs}, ...),
- *     files as absolute paths; empty when none is given
+ * @param serverSettings the options that set one setting of every server, by the setting
+ *     ({@link #SETTING_OPTIONS}): {@code --certfile}, {@code --keyfile}, {@code --ca-certs},
+ *     {@code --cert-reqs}, {@code --ciphers}, {@code --proxy-protocol} and
+ *     {@code --proxy-allow-from}; files as absolute paths; empty when none is given
  * @param help {@code -h}
  * @param version {@code --version}
  */
@@ -67,7 +68,7 @@ public record Options(
         Integer gracefulTimeout,
         Integer timeout,
         String workerClass,
-        Map<String, String> tls,
+        Map<String, String> serverSettings,
         boolean help,
         boolean version) {
 
@@ -103,8 +104,12 @@ public record Options(
     public static final String TIMEOUT = "usher.timeout";
     /** Framework property of {@code -k}. */
     public static final String WORKER_CLASS = "usher.worker_class";
-    /** The settings TLS options set, in {@code --help}'s order: {@code usher.} and the name is each one's framework property. */
-    public static final List<String> TLS_SETTINGS = List.of("certfile", "keyfile", "ca_certs", "cert_reqs", "ciphers");
+    /**
+     * The settings options set on every server, in {@code --help}'s order: {@code usher.} and the
+     * name is each one's framework property.
+     */
+    public static final List<String> SETTING_OPTIONS = List.of("certfile", "keyfile", "ca_certs", "cert_reqs", "ciphers",
+            "proxy_protocol", "proxy_allow_ips");
     /** FileInstall's directories: {@code SETTINGS_PATH/etc,SETTINGS_PATH/deploy}. */
     public static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     /**
@@ -120,7 +125,7 @@ public record Options(
     /** Checks invariants and makes {@code binds} immutable. */
     public Options {
         binds = List.copyOf(binds);
-        tls = Collections.unmodifiableMap(new LinkedHashMap<>(tls));
+        serverSettings = Collections.unmodifiableMap(new LinkedHashMap<>(serverSettings));
     }
 
     /** The directory holding {@code etc/} and {@code deploy/}. */
@@ -202,7 +207,7 @@ public record Options(
         if (workerClass != null) {
             properties.put(WORKER_CLASS, workerClass);
         }
-        tls.forEach((setting, value) -> properties.put("usher." + setting, value));
+        serverSettings.forEach((setting, value) -> properties.put("usher." + setting, value));
         return properties;
     }
 
@@ -229,11 +234,15 @@ public record Options(
         String umask = properties.apply(UMASK);
         String level = properties.apply(LOG_LEVEL);
         String workerClass = properties.apply(WORKER_CLASS);
-        Map<String, String> tls = new LinkedHashMap<>();
-        for (String setting : TLS_SETTINGS) {
+        Map<String, String> serverSettings = new LinkedHashMap<>();
+        for (String setting : SETTING_OPTIONS) {
             String value = blankToNull(properties.apply("usher." + setting));
             if (value != null) {
-                tls.put(setting, setting.equals("cert_reqs") ? CommandLine.parseCertReqs("usher." + setting, value) : value);
+                serverSettings.put(setting, switch (setting) {
+                    case "cert_reqs" -> CommandLine.parseCertReqs("usher." + setting, value);
+                    case "proxy_protocol" -> CommandLine.parseProxyProtocol("usher." + setting, value);
+                    default -> value;
+                });
             }
         }
         return new Options(
@@ -256,7 +265,7 @@ public record Options(
                 number(properties, GRACEFUL_TIMEOUT, 0, Integer.MAX_VALUE),
                 number(properties, TIMEOUT, 0, Integer.MAX_VALUE),
                 workerClass == null || workerClass.isBlank() ? null : CommandLine.parseWorkerClass(WORKER_CLASS, workerClass),
-                tls,
+                serverSettings,
                 false,
                 false);
     }

@@ -95,7 +95,7 @@ public final class ServerLayers {
         if (options.workerClass() != null) {
             every.put("worker_class", options.workerClass());
         }
-        every.putAll(options.tls());
+        every.putAll(options.serverSettings());
         this.everyServer = Collections.unmodifiableMap(every);
 
         Map<String, Map<String, Object>> file = new LinkedHashMap<>();

@@ -38,13 +38,16 @@ class CommandLineTest {
                 "--debug", "--check-config", "--reuse-port", "--access-logfile", "access.log", "--graceful-timeout", "12",
                 "--timeout", "60", "--worker-class", "sync", "--arbiter", "egg:gunicorn#main", "--certfile", "c.pem",
                 "--keyfile", "/k.pem", "--ca-certs", "ca.pem", "--cert-reqs", "CERT_REQUIRED", "--ciphers",
-                "TLS_AES_128_GCM_SHA256", "--help", "--version", directory.toString());
+                "TLS_AES_128_GCM_SHA256", "--proxy-protocol", "V2", "--proxy-allow-from", "10.0.0.1,10.0.0.2", "--help",
+                "--version", directory.toString());
         Map<String, String> tls = new java.util.LinkedHashMap<>();
         tls.put("certfile", Path.of("c.pem").toAbsolutePath().toString());
         tls.put("keyfile", "/k.pem");
         tls.put("ca_certs", Path.of("ca.pem").toAbsolutePath().toString());
         tls.put("cert_reqs", "required");
         tls.put("ciphers", "TLS_AES_128_GCM_SHA256");
+        tls.put("proxy_protocol", "v2");
+        tls.put("proxy_allow_ips", "10.0.0.1,10.0.0.2");
         assertEquals(new Options(config, directory, List.of("127.0.0.1:8000", "unix:/run/usher.sock"), 3,
                 Path.of("usher.pid"), true, 027, "www", "web", "api", "WARN", "usher.log", true, true, true,
                 "access.log", 12, 60, "sync", tls, true, true), options);
@@ -57,12 +60,27 @@ class CommandLineTest {
         assertEquals(Path.of("c.pem").toAbsolutePath().toString(), properties.get("usher.certfile"));
         assertEquals("optional", properties.get("usher.cert_reqs"));
         Options back = Options.fromProperties(properties::get);
-        assertEquals(options.tls(), back.tls());
+        assertEquals(options.serverSettings(), back.serverSettings());
         Map<String, Object> every = new ServerLayers(back, SettingsFile.EMPTY).effective("dev.usher.server", Map.of(), null);
         assertEquals(Path.of("k.pem").toAbsolutePath().toString(), every.get("keyfile"));
         assertEquals("optional", every.get("cert_reqs"));
         UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("--cert-reqs", "maybe"));
         assertTrue(e.getMessage().contains("--cert-reqs"), e.getMessage());
+    }
+
+    @Test
+    void proxyProtocolOptionsTravelAsFrameworkPropertiesAndSetEveryServer() throws Exception {
+        Options options = CommandLine.parse("--proxy-protocol", "true", "--proxy-allow-from", "*");
+        Map<String, String> properties = options.toProperties();
+        assertEquals("auto", properties.get("usher.proxy_protocol"));
+        assertEquals("*", properties.get("usher.proxy_allow_ips"));
+        Options back = Options.fromProperties(properties::get);
+        assertEquals(options.serverSettings(), back.serverSettings());
+        Map<String, Object> every = new ServerLayers(back, SettingsFile.EMPTY).effective("dev.usher.server~b", Map.of(), null);
+        assertEquals("auto", every.get("proxy_protocol"));
+        assertEquals("*", every.get("proxy_allow_ips"));
+        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("--proxy-protocol", "v3"));
+        assertTrue(e.getMessage().contains("--proxy-protocol"), e.getMessage());
     }
 
     @Test
