@@ -1,13 +1,12 @@
 package dev.usher.runtime.control;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.service.log.Logger;
 
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
+import dev.usher.runtime.options.OsSignals;
+
 
 /**
  * The signals the control bundle handles while it is active (HUP, TTIN, TTOU); when it stops, the
@@ -16,7 +15,7 @@ import sun.misc.SignalHandler;
 final class ControlSignals implements AutoCloseable {
 
     private final Logger logger;
-    private final Map<Signal, SignalHandler> replaced = new LinkedHashMap<>();
+    private final Map<String, OsSignals.Installed> replaced = new LinkedHashMap<>();
 
     ControlSignals(Logger logger) {
         this.logger = logger;
@@ -24,17 +23,15 @@ final class ControlSignals implements AutoCloseable {
 
     /** Handles the signal {@code name} (e.g. {@code HUP}) with {@code action}, given the signal's lower-case name. */
     synchronized void handle(String name, java.util.function.Consumer<String> action) {
-        String lower = name.toLowerCase(Locale.ROOT);
         try {
-            Signal signal = new Signal(name);
-            SignalHandler previous = Signal.handle(signal, received -> {
+            OsSignals.Installed installed = OsSignals.handle(name, lower -> {
                 try {
                     action.accept(lower);
                 } catch (RuntimeException e) {
                     logger.error("Handling signal: {}: {}", lower, e.toString(), e);
                 }
             });
-            replaced.putIfAbsent(signal, previous);
+            replaced.putIfAbsent(name, installed);
         } catch (IllegalArgumentException e) {
             logger.warn("Signal {} cannot be handled: {}", name, e.getMessage());
         }
@@ -42,13 +39,7 @@ final class ControlSignals implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        replaced.forEach((signal, previous) -> {
-            try {
-                Signal.handle(signal, previous);
-            } catch (IllegalArgumentException e) {
-                // as it was
-            }
-        });
+        replaced.values().forEach(OsSignals.Installed::restore);
         replaced.clear();
     }
 }

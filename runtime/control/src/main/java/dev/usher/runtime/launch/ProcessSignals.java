@@ -2,11 +2,10 @@ package dev.usher.runtime.launch;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.usher.runtime.options.OsSignals;
 import dev.usher.runtime.options.PidFile;
-import sun.misc.Signal;
 
 /**
  * The signals the launcher handles itself, for the whole life of the JVM (outside the framework,
@@ -47,9 +46,8 @@ final class ProcessSignals {
     }
 
     private void handle(String name, java.util.function.Consumer<String> action) {
-        String lower = name.toLowerCase(Locale.ROOT);
         try {
-            Signal.handle(new Signal(name), signal -> action.accept(lower));
+            OsSignals.handle(name, action);
         } catch (IllegalArgumentException e) {
             ConsoleLine.warn("Signal " + name + " cannot be handled: " + e.getMessage());
         }
