@@ -1,5 +1,6 @@
 package dev.usher.config;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -118,6 +119,33 @@ public final class Adjustments {
             throw new InvalidSettingException("ipv6", false, "ipv4 and ipv6 cannot both be off");
         }
         return new Adjustments(values);
+    }
+
+    /**
+     * Every reason {@code given} cannot be used, rather than the first: each setting's value as
+     * its converter judges it, in the table's order; and, when every value is good on its own,
+     * the first relation between settings that fails. Empty when {@link #parse} would succeed.
+     */
+    public static List<InvalidSettingException> problems(Map<String, ?> given) {
+        List<InvalidSettingException> problems = new ArrayList<>();
+        for (Setting<?> setting : Settings.ALL) {
+            Object value = given.get(setting.name());
+            if (value != null && !(setting.optional() && blank(value))) {
+                try {
+                    setting.convert(value);
+                } catch (InvalidSettingException e) {
+                    problems.add(e);
+                }
+            }
+        }
+        if (problems.isEmpty()) {
+            try {
+                parse(given);
+            } catch (InvalidSettingException e) {
+                problems.add(e);
+            }
+        }
+        return problems;
     }
 
     /** {@code listen}, or {@code host}:{@code port}, or nothing beside a {@code unix_socket}. */

@@ -434,6 +434,15 @@ class AdjustmentsTest {
     }
 
     @Test
+    void problemsAreEveryBadValueThenTheFirstBrokenRelation() {
+        assertEquals(List.of(), Adjustments.problems(Map.of("threads", 8, "listen", "127.0.0.1:1")));
+        assertEquals(List.of("port", "ipv6", "threads"), Adjustments.problems(Map.of("port", "x", "threads", 0,
+                "ipv6", "perhaps")).stream().map(InvalidSettingException::property).toList());
+        assertEquals(List.of("keyfile"), Adjustments.problems(Map.of("keyfile", "/k.pem")).stream()
+                .map(InvalidSettingException::property).toList());
+    }
+
+    @Test
     void everySettingIsAKnownProperty() {
         Map<String, Object> all = new HashMap<>();
         for (String name : Adjustments.PROPERTIES) {

@@ -117,8 +117,7 @@ public final class Main {
             report.errors().forEach(error -> System.err.println("usher: error: " + error));
             return fail(statusFile, String.join("; ", report.errors()));
         }
-        report.lines().stream().filter(line -> line.startsWith("warning: "))
-                .forEach(line -> System.err.println("usher: " + line));
+        report.startWarnings().forEach(line -> System.err.println("usher: " + line));
         String refusal = RunAs.refusal(options.user(), options.group());
         if (refusal == null && options.pidFile() != null) {
             refusal = PidFile.refusal(options.pidFile());

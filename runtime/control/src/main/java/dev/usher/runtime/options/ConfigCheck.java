@@ -26,13 +26,17 @@ public final class ConfigCheck {
      *
      * @param lines one line per server ({@code server NAME: ok: ...}), and warnings
      * @param errors one line per unusable setting ({@code server NAME: key=value: reason (from ...)})
+     * @param startWarnings the warnings a start prints: those of {@code lines} that nothing else
+     *     reports. Unknown settings are not among them: the config bundle warns of each as the
+     *     configuration applies, and one warning is enough.
      */
-    public record Report(List<String> lines, List<String> errors) {
+    public record Report(List<String> lines, List<String> errors, List<String> startWarnings) {
 
         /** Makes the lists immutable. */
         public Report {
             lines = List.copyOf(lines);
             errors = List.copyOf(errors);
+            startWarnings = List.copyOf(startWarnings);
         }
 
         /** Whether every server's settings are usable. */
@@ -49,7 +53,9 @@ public final class ConfigCheck {
         ServerLayers layers = new ServerLayers(options, settings);
         List<String> lines = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<String> startWarnings = new ArrayList<>();
         settings.warnings().forEach(warning -> lines.add("warning: " + warning));
+        settings.warnings().forEach(warning -> startWarnings.add("warning: " + warning));
         Set<String> pids = new LinkedHashSet<>();
         pids.add(ServerLayers.PID);
         pids.addAll(etc.keySet());
@@ -63,15 +69,20 @@ public final class ConfigCheck {
                 lines.add("warning: " + server + ": unknown setting " + unknown + " is ignored (from "
                         + layers.source(pid, unknown, stored) + ")");
             }
-            try {
-                Adjustments adjustments = Adjustments.parse(effective);
-                lines.add(server + ": ok: " + describe(adjustments));
-            } catch (InvalidSettingException e) {
+            List<InvalidSettingException> problems = Adjustments.problems(effective);
+            for (InvalidSettingException e : problems) {
                 String source = layers.source(pid, e.property(), stored);
                 errors.add(server + ": " + e.getMessage() + (source == null ? "" : " (from " + source + ")"));
             }
+            if (problems.isEmpty()) {
+                try {
+                    lines.add(server + ": ok: " + describe(Adjustments.parse(effective)));
+                } catch (InvalidSettingException e) {
+                    throw new AssertionError("problems() found none", e);
+                }
+            }
         }
-        return new Report(lines, errors);
+        return new Report(lines, errors, startWarnings);
     }
 
     /** Where a server listens and with how many threads and workers. */

@@ -31,6 +31,7 @@ class ConfigCheckTest {
                 "server default: ok: http://127.0.0.1:8080, 4 threads, 2 workers, access log log",
                 "warning: server admin: unknown setting colour is ignored (from u.ini [server:admin])",
                 "server admin: ok: unix:/run/admin.sock, 1 threads, 2 workers, access log log"), report.lines());
+        assertEquals(List.of(), report.startWarnings(), "the config bundle warns of the unknown setting at a start");
     }
 
     @Test
@@ -46,6 +47,22 @@ class ConfigCheckTest {
                 "server default: threads=many: not a whole number (from u.ini [server:main])",
                 "server admin: port=99999: must be from 0 to 65535 (from "
                         + directory.resolve("etc/dev.usher.server-admin.cfg") + ")"), report.errors());
+    }
+
+    @Test
+    void everyBadSettingOfAServerIsReportedNotOnlyTheFirst() throws Exception {
+        SettingsFile file = SettingsFile.parse("u.ini", List.of("listen = 127.0.0.1:99999", "threads = zero",
+                "ipv4 = maybe"));
+        ConfigCheck.Report report = ConfigCheck.check(CommandLine.parse(directory.toString()), file, Map.of());
+        assertEquals(List.of(
+                "server default: listen=127.0.0.1:99999: invalid port in 127.0.0.1:99999 (from u.ini [server:main])",
+                "server default: ipv4=maybe: not a boolean (true/false, yes/no, on/off, 1/0) (from u.ini [server:main])",
+                "server default: threads=zero: not a whole number (from u.ini [server:main])"), report.errors());
+        // relations between settings are checked once every value is good on its own
+        SettingsFile clash = SettingsFile.parse("u.ini", List.of("listen = 127.0.0.1:8000", "port = 8001"));
+        assertEquals(List.of("server default: listen=127.0.0.1:8000: cannot be combined with host or port "
+                + "(from u.ini [server:main])"), ConfigCheck.check(CommandLine.parse(directory.toString()), clash,
+                        Map.of()).errors());
     }
 
     @Test
