@@ -47,6 +47,13 @@ class UsherJarIT {
                     usher.console()::text);
             assertFalse(usher.console().lines().stream().anyMatch(line -> line.contains(" ERROR ")),
                     usher.console()::text);
+            // deploy/ was missing: created, and said once where FileInstall watches, without its warnings
+            assertTrue(Files.isDirectory(workingDirectory.resolve("deploy")));
+            assertEquals(1, usher.console().lines().stream().filter(line -> line.contains("Watching "
+                    + workingDirectory.resolve("etc") + " for configurations and " + workingDirectory.resolve("deploy")
+                    + " for bundles")).count(), usher.console()::text);
+            assertFalse(usher.console().lines().stream().anyMatch(line -> line.contains("fileinstall")
+                    && line.contains(" WARN ")), usher.console()::text);
         }
     }
 }

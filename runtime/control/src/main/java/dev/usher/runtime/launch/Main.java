@@ -2,6 +2,7 @@ package dev.usher.runtime.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -137,6 +138,7 @@ public final class Main {
             }
         }
         ProcessSignals.install(options.pidFile(), logFile);
+        createWatchedDirectories(options.settingsDirectory());
         if (options.name() != null) {
             Thread.currentThread().setName(options.name() + "-main");
         }
@@ -161,6 +163,24 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /**
+     * Creates the directories FileInstall watches, {@code etc/} (configurations) and
+     * {@code deploy/} (bundles), when missing, and says in one line where they are: FileInstall
+     * itself warns four times on a first start in an empty directory. If they cannot be created,
+     * it says so, and FileInstall watches them once they exist.
+     */
+    private static void createWatchedDirectories(Path home) {
+        Path etc = home.toAbsolutePath().resolve("etc");
+        Path deploy = home.toAbsolutePath().resolve("deploy");
+        try {
+            Files.createDirectories(etc);
+            Files.createDirectories(deploy);
+            ConsoleLine.info("Watching " + etc + " for configurations and " + deploy + " for bundles");
+        } catch (IOException e) {
+            ConsoleLine.warn("Cannot create " + etc + " and " + deploy + ": " + e + "; they are watched once they exist");
         }
     }
 
