@@ -21,8 +21,8 @@ import dev.usher.config.Setting.Form;
 /**
  * The settings table: every setting of an Usher server, one {@link Setting} each, in the order
  * a configuration form shows them. waitress's names, meanings and defaults, plus gunicorn's
- * {@code workers}, {@code worker_class}, {@code graceful_timeout}, {@code timeout}, access log
- * and TLS settings, and Usher's {@code waiting_connection_limit} and {@code reuse_port}.
+ * {@code workers}, {@code worker_class}, {@code graceful_timeout}, {@code timeout}, access log,
+ * TLS and PROXY protocol settings, and Usher's {@code waiting_connection_limit} and {@code reuse_port}.
  *
  * <p>Where waitress is lenient Usher refuses: a boolean that is none of waitress's spellings, a
  * number out of range or an unknown proxy header is an {@link InvalidSettingException}, not a

@@ -16,7 +16,8 @@ import dev.usher.config.ProxyProtocol;
 
 /**
  * One client connection, in three parts: its {@link Transport} (plain or TLS), which alone
- * touches the socket; its {@link ConnectionInput}, which frames what the client sends into
+ * touches the socket (through a {@link ProxyProtocolChannel} first, with {@code proxy_protocol});
+ * its {@link ConnectionInput}, which frames what the client sends into
  * requests; its {@link ConnectionOutput}, which takes responses to the client. The connection
  * itself coordinates them: its I/O loop reads, the input frames, and each batch of complete
  * requests goes to the application threads as one {@link Task};

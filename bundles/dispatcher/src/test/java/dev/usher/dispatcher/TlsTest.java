@@ -281,8 +281,7 @@ class TlsTest {
     void replacedFilesServeNewConnectionsWhileOpenOnesCarryOn() throws Exception {
         Path certfile = dir.resolve("server.pem");
         Path keyfile = dir.resolve("server.key");
-        install(first, certfile, keyfile);
-        InetSocketAddress address = start(Map.of("certfile", certfile.toString(), "keyfile", keyfile.toString()));
+        InetSocketAddress address = startOnFiles(certfile, keyfile);
         try (SSLSocket held = TestCertificates.connect(trusting, address); RawClient kept = new RawClient(held)) {
             assertEquals("anonymous https 0", get(kept));
             TestCertificates.Pair second = ca.server(TestCertificates.KeyForm.RSA_TRADITIONAL, 2);
@@ -318,8 +317,7 @@ class TlsTest {
         // the server again; the files' watch would take a second or more to settle on a change
         Path certfile = dir.resolve("server.pem");
         Path keyfile = dir.resolve("server.key");
-        install(first, certfile, keyfile);
-        InetSocketAddress address = start(Map.of("certfile", certfile.toString(), "keyfile", keyfile.toString()));
+        InetSocketAddress address = startOnFiles(certfile, keyfile);
         try (SSLSocket held = TestCertificates.connect(trusting, address); RawClient kept = new RawClient(held)) {
             assertEquals("anonymous https 0", get(kept));
             install(ca.server(TestCertificates.KeyForm.EC_PKCS8, 5), certfile, keyfile);
@@ -332,6 +330,12 @@ class TlsTest {
             server.apply(Adjustments.parse(settings));
             assertEquals(reloads, reloadsLogged());
         }
+    }
+
+    /** Starts the server on the first pair, installed as {@code certfile} and {@code keyfile}. */
+    private InetSocketAddress startOnFiles(Path certfile, Path keyfile) throws Exception {
+        install(first, certfile, keyfile);
+        return start(Map.of("certfile", certfile.toString(), "keyfile", keyfile.toString()));
     }
 
     private int reloadsLogged() {
