@@ -30,9 +30,10 @@ public class TlsRepublishIT extends UsherTestSupport {
     @Test
     public void equalTlsSettingsWrittenAgainArePublishedAgainAndEqualPlainOnesAreNot() throws Exception {
         // the files need not exist for the settings to be published: the server reports them
-        String[] tlsSettings = {"listen", "127.0.0.1:" + freePort(), "certfile", "/nonexistent/server.pem",
+        int[] ports = freePorts(2);
+        String[] tlsSettings = {"listen", "127.0.0.1:" + ports[0], "certfile", "/nonexistent/server.pem",
             "keyfile", "/nonexistent/server.key"};
-        String[] plainSettings = {"listen", "127.0.0.1:" + freePort()};
+        String[] plainSettings = {"listen", "127.0.0.1:" + ports[1]};
         org.osgi.service.cm.Configuration tls = configureNamedServer("tls", tlsSettings);
         org.osgi.service.cm.Configuration plain = configureNamedServer("plain", plainSettings);
         long tlsFirst = awaitRevision("tls", 0);

@@ -148,11 +148,22 @@ final class UsherRun implements AutoCloseable {
         });
     }
 
-    /** A free TCP port on 127.0.0.1 (free when asked; the tests bind it soon after). */
+    /** Ports {@link #freePort()} handed out in this JVM. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free TCP port on 127.0.0.1 (free when asked; the tests bind it soon after), never one
+     * handed out before in this JVM: the system may hand a port just released back at once, and
+     * two servers of one test given the same port collide.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
