@@ -85,6 +85,14 @@ public final class Servers {
         if (!active) {
             return;
         }
+        Server running = servers.get(settings.name());
+        if (running != null) {
+            // A settings service registered while this component activates can be bound twice
+            // (found among the services there, and announced by its event): the second bind is
+            // the same server's settings, not a second server on its addresses.
+            running.apply(settings.adjustments());
+            return;
+        }
         Server server = new Server(settings.name(), settings.adjustments(), () -> mounts, logger, accessLogger,
                 ListenerHandover.claim(context, settings.name()), identity);
         try {
