@@ -119,18 +119,29 @@ final class AddressConverters {
     }
 
     /**
-     * One peer of {@code proxy_allow_ips}: {@code *} for any, or an IPv4 or IPv6 literal
-     * (brackets allowed; IPv6 in Java's form, so that it equals the peer address Java reports).
+     * One peer of {@code proxy_allow_ips}: {@code *} for any, an IPv4 or IPv6 literal (brackets
+     * allowed; IPv6 in Java's form, so that it equals the peer address Java reports), or a
+     * network in CIDR notation, {@code 10.0.0.0/8} or {@code fd00::/8}, as gunicorn 24 takes them.
      */
     static String allowedPeer(String name, String word, Object value) throws InvalidSettingException {
-        if (word.equals(ANY_PROXY) || ipv4Literal(word)) {
+        if (word.equals(ANY_PROXY)) {
             return word;
         }
-        String ipv6 = ipv6Literal(stripBrackets(word));
-        if (ipv6 == null) {
-            throw new InvalidSettingException(name, value, "'" + word + "' is not an IP address or *");
+        int slash = word.indexOf('/');
+        String address = slash < 0 ? word : word.substring(0, slash);
+        String literal = ipv4Literal(address) ? address : ipv6Literal(stripBrackets(address));
+        if (literal == null) {
+            throw new InvalidSettingException(name, value, "'" + word + "' is not an IP address, a network or *");
         }
-        return ipv6;
+        if (slash < 0) {
+            return literal;
+        }
+        int bits = literal.indexOf(':') < 0 ? 32 : 128;
+        String prefix = word.substring(slash + 1);
+        if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > bits) {
+            throw new InvalidSettingException(name, value, "'" + word + "': a network's prefix length is 0 to " + bits);
+        }
+        return literal + "/" + Integer.parseInt(prefix);
     }
 
     /** Whether {@code s} is a dotted quad of decimal numbers 0-255 without leading zeros. */

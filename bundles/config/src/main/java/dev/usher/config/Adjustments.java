@@ -468,7 +468,10 @@ public final class Adjustments {
         return get(Settings.PROXY_PROTOCOL);
     }
 
-    /** The peers a PROXY protocol header is accepted from: IP addresses in Java's form, or {@code *}. */
+    /**
+     * The peers a PROXY protocol header is accepted from: IP addresses in Java's form, networks
+     * as such an address, {@code /} and a prefix length, or {@code *}.
+     */
     public List<String> proxyAllowIps() {
         return get(Settings.PROXY_ALLOW_IPS);
     }

@@ -314,8 +314,8 @@ public final class Settings {
     /** {@code proxy_allow_ips}: the peers a PROXY protocol header is accepted from (gunicorn's). */
     public static final Setting<List<String>> PROXY_ALLOW_IPS = entry("proxy_allow_ips", "PROXY protocol peers",
             Form.STRING, "127.0.0.1,::1", words("[\\s,]+", AddressConverters::allowedPeer),
-            "IP addresses of the load balancers PROXY protocol headers are accepted from, separated by "
-                    + "commas; * for any peer. A connection from another peer is closed.");
+            "IP addresses or networks (10.0.0.0/8) of the load balancers PROXY protocol headers are accepted "
+                    + "from, separated by commas; * for any peer. A connection from another peer is closed.");
 
     /** Every setting, in the order of a configuration form. */
     public static final List<Setting<?>> ALL = List.of(HOST, PORT, LISTEN, IPV4, IPV6, THREADS, WORKERS, IDENT,

@@ -434,6 +434,21 @@ class AdjustmentsTest {
     }
 
     @Test
+    void proxyProtocolSettings() throws InvalidSettingException {
+        Adjustments defaults = Adjustments.defaults();
+        assertEquals(ProxyProtocol.OFF, defaults.proxyProtocol());
+        assertEquals(List.of("127.0.0.1", "0:0:0:0:0:0:0:1"), defaults.proxyAllowIps());
+        assertEquals(ProxyProtocol.AUTO, Adjustments.parse(Map.of("proxy_protocol", true)).proxyProtocol());
+        assertEquals(ProxyProtocol.V2, Adjustments.parse(Map.of("proxy_protocol", "V2")).proxyProtocol());
+        assertEquals(List.of("10.0.0.0/8", "*", "fd00:0:0:0:0:0:0:0/8", "2001:db8:0:0:0:0:0:5"), Adjustments.parse(Map.of(
+                "proxy_allow_ips", "10.0.0.0/8, *,[fd00::]/8 2001:db8::5")).proxyAllowIps());
+        refused("proxy_protocol", "proxy_protocol", "v3");
+        for (String bad : List.of("proxy.example", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8")) {
+            refused("proxy_allow_ips", "proxy_allow_ips", bad);
+        }
+    }
+
+    @Test
     void problemsAreEveryBadValueThenTheFirstBrokenRelation() {
         assertEquals(List.of(), Adjustments.problems(Map.of("threads", 8, "listen", "127.0.0.1:1")));
         assertEquals(List.of("port", "ipv6", "threads"), Adjustments.problems(Map.of("port", "x", "threads", 0,

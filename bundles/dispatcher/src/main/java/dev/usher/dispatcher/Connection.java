@@ -182,8 +182,7 @@ final class Connection implements Selectable {
         ProxyProtocolChannel proxy = null;
         if (proxyProtocol != ProxyProtocol.OFF) {
             String from = Peer.of(channel).remoteAddress();
-            List<String> allowed = server.adjustments().proxyAllowIps();
-            if (!allowed.contains("*") && !allowed.contains(from)) {
+            if (!server.proxyPeers().allows(from)) {
                 // it may not say who the client is, and it is not the client a header would name
                 server.socketError("accept", new ProxyProtocolException(from + " is not in proxy_allow_ips"));
                 server.dropAccepted(channel);

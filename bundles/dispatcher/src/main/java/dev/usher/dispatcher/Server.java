@@ -57,6 +57,8 @@ final class Server {
      */
     private final ThreadPoolExecutor handshakeTasks;
 
+    /** {@code proxy_allow_ips}, ready to ask; changes with the settings. */
+    private volatile ProxyPeers proxyPeers;
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
@@ -290,6 +292,11 @@ final class Server {
         return adjustments;
     }
 
+    /** The peers a PROXY protocol header is accepted from ({@code proxy_allow_ips}). */
+    ProxyPeers proxyPeers() {
+        return proxyPeers;
+    }
+
     ParserLimits parserLimits() {
         return parserLimits;
     }
@@ -449,6 +456,7 @@ final class Server {
         adjustments = next;
         parserLimits = new ParserLimits(next.maxRequestHeaderSize(), next.maxRequestBodySize());
         proxies = new TrustedProxies(next, logger);
+        proxyPeers = ProxyPeers.of(next.proxyAllowIps());
         if (!next.ident().equals(encodedIdent)) {
             encoder = new ResponseHeadEncoder(next.ident());
             encodedIdent = next.ident();

@@ -136,6 +136,15 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void aNetworkAllowsItsPeers() throws Exception {
+        InetSocketAddress address = start(Map.of("proxy_allow_ips", "192.0.2.0/24, 127.0.0.0/8"));
+        try (RawClient client = new RawClient(connect(address))) {
+            client.send(ProxyHeaderTest.v1("PROXY TCP4 198.51.100.4 127.0.0.1 5 80"));
+            assertEquals("198.51.100.4 5 http", client.send(GET).read().text());
+        }
+    }
+
+    @Test
     void theHeaderComesBeforeTls() throws Exception {
         TestCertificates ca = TestCertificates.ca(dir, "proxy");
         TestCertificates.Pair pair = ca.server(TestCertificates.KeyForm.EC_PKCS8, 7);
