@@ -155,7 +155,7 @@ final class Connection implements Selectable {
      */
     private volatile AsyncExchange asyncWaiting;
 
-    private Connection(Server server, IoLoop loop, SocketChannel channel, ProxyProtocolChannel proxy,
+    private Connection(Server server, IoLoop loop, SocketChannel channel, Peer peer, ProxyProtocolChannel proxy,
             Transport transport, ReentrantLock output) {
         this.server = server;
         this.loop = loop;
@@ -164,7 +164,7 @@ final class Connection implements Selectable {
         this.transport = transport;
         this.output = new ConnectionOutput(server, transport, output);
         this.input = new ConnectionInput(new Framing(), server);
-        this.peer = Peer.of(channel);
+        this.peer = peer;
         this.peerComplete = !transport.handshaking() && proxy == null;
         this.lastActivityNanos = loop.now();
         this.openedNanos = lastActivityNanos;
@@ -180,8 +180,9 @@ final class Connection implements Selectable {
         ReentrantLock output = new ReentrantLock();
         ProxyProtocol proxyProtocol = server.adjustments().proxyProtocol();
         ProxyProtocolChannel proxy = null;
+        Peer peer = Peer.of(channel);
         if (proxyProtocol != ProxyProtocol.OFF) {
-            String from = Peer.of(channel).remoteAddress();
+            String from = peer.remoteAddress();
             if (!server.proxyPeers().allows(from)) {
                 // it may not say who the client is, and it is not the client a header would name
                 server.socketError("accept", new ProxyProtocolException(from + " is not in proxy_allow_ips"));
@@ -198,7 +199,7 @@ final class Connection implements Selectable {
             server.dropAccepted(channel);
             return;
         }
-        Connection connection = new Connection(server, loop, channel, proxy, transport, output);
+        Connection connection = new Connection(server, loop, channel, peer, proxy, transport, output);
         transport.resumeWith(() -> connection.loop.execute(connection::resume));
         server.pools().registered(connection);
         try {

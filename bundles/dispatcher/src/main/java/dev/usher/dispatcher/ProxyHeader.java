@@ -21,6 +21,9 @@ sealed interface ProxyHeader {
     /** Version 2's first twelve bytes. */
     byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
 
+    /** Version 1's first six bytes. */
+    byte[] V1_PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
+
     /** Version 1's longest line, {@code \r\n} included. */
     int V1_MAX_BYTES = 107;
 
@@ -53,9 +56,8 @@ sealed interface ProxyHeader {
             }
             return available < 16 ? null : readV2(buffer, start);
         }
-        byte[] prefix = "PROXY ".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < Math.min(available, prefix.length); i++) {
-            if (buffer.get(start + i) != prefix[i]) {
+        for (int i = 0; i < Math.min(available, V1_PREFIX.length); i++) {
+            if (buffer.get(start + i) != V1_PREFIX[i]) {
                 throw new ProxyProtocolException("no PROXY protocol header");
             }
         }
