@@ -453,6 +453,11 @@ public final class Adjustments {
         return get(Settings.ACCESS_LOG_FORMAT);
     }
 
+    /** Whether the server counts requests, durations, bytes, refusals and spills for its status and metrics. */
+    public boolean metrics() {
+        return get(Settings.METRICS);
+    }
+
     /** Whether listeners bind with {@code SO_REUSEPORT}, so a second server can take the addresses over. */
     public boolean reusePort() {
         return get(Settings.REUSE_PORT);

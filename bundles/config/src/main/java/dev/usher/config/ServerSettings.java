@@ -25,4 +25,17 @@ public interface ServerSettings {
 
     /** The settings in force: always a complete, valid value. */
     Adjustments adjustments();
+
+    /**
+     * How many configurations of this server were refused (a bad value, a broken relation) while
+     * it kept the settings in force; for its status.
+     */
+    default long refusedChanges() {
+        return 0;
+    }
+
+    /** Why the last refused configuration was refused, naming the property; null when none was. */
+    default String lastRefusal() {
+        return null;
+    }
 }

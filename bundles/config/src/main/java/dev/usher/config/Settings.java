@@ -253,6 +253,12 @@ public final class Settings {
                     + "length, %(f)s referer, %(a)s user agent, %(L)s request time in seconds, %(D)s in "
                     + "microseconds, ...");
 
+    /** {@code metrics}: whether the server counts what it answers, for its status and metrics. */
+    public static final Setting<Boolean> METRICS = entry("metrics", "Metrics", Form.BOOLEAN, "true", bool(),
+            "Count requests by mount and status class, their durations, bytes, refusals and spills for the "
+                    + "status page, /metrics and usher:stats; false counts none of these (connections, pool and "
+                    + "mounts are still shown).");
+
     /** {@code reuse_port}: whether listeners bind with {@code SO_REUSEPORT}. */
     public static final Setting<Boolean> REUSE_PORT = entry("reuse_port", "Reuse port", Form.BOOLEAN, "false",
             bool(), "Bind with SO_REUSEPORT so a new server can take over the addresses without a gap.");
@@ -326,7 +332,7 @@ public final class Settings {
             TRUSTED_PROXY_HEADERS, CLEAR_UNTRUSTED_PROXY_HEADERS, LOG_UNTRUSTED_PROXY_HEADERS, SERVER_NAME,
             ASYNCORE_LOOP_TIMEOUT, ASYNCORE_USE_POLL, GRACEFUL_TIMEOUT, TIMEOUT, ACCESSLOG, ACCESS_LOG_FORMAT,
             REUSE_PORT, WORKER_CLASS, CERTFILE, KEYFILE, CA_CERTS, CERT_REQS, CIPHERS, SSL_VERSION,
-            SUPPRESS_RAGGED_EOFS, PROXY_PROTOCOL, PROXY_ALLOW_IPS);
+            SUPPRESS_RAGGED_EOFS, PROXY_PROTOCOL, PROXY_ALLOW_IPS, METRICS);
 
     private static final Map<String, Setting<?>> BY_NAME = byName();
 

@@ -8,8 +8,9 @@
  * server runs on while Config Admin holds no configuration for it.
  *
  * <p>2.0.0: {@code Adjustments} is no longer a record with a positional constructor; it is read
- * from properties only, and its constants moved to {@code Settings}.
+ * from properties only, and its constants moved to {@code Settings}. 2.1.0: the {@code metrics}
+ * setting; {@code ServerSettings} tells how many configurations were refused, and why the last was.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package dev.usher.config;

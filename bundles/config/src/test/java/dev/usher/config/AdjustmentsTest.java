@@ -464,6 +464,6 @@ class AdjustmentsTest {
             all.put(name, "x");
         }
         assertEquals(Set.of(), Adjustments.unknownProperties(all));
-        assertEquals(50, Adjustments.PROPERTIES.size());
+        assertEquals(51, Adjustments.PROPERTIES.size());
     }
 }

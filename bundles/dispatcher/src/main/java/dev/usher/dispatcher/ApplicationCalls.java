@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.usher.config.WorkerClass;
+import dev.usher.dispatcher.monitor.PoolStatus;
 
 /**
  * Where a server's blocking application calls run, as {@code worker_class} says.
@@ -157,6 +158,18 @@ final class ApplicationCalls {
         }
         permits.resize(threads, next);
         threads = next;
+    }
+
+    /** The calls running and waiting now, for the server's status. */
+    synchronized PoolStatus status() {
+        if (workerClass == WorkerClass.VIRTUAL) {
+            int running = virtualCalls.size();
+            return new PoolStatus(workerClass.setting(), running, running, 0, 0);
+        }
+        int busy = Math.max(0, threads - permits.availablePermits());
+        // waiting: tasks not yet taken by a pool thread, and pool threads waiting for a permit
+        int queued = pool.getQueue().size() + permits.getQueueLength();
+        return new PoolStatus(workerClass.setting(), threads, busy, threads - busy, queued);
     }
 
     /** How many application threads there may be. */

@@ -8,11 +8,14 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.usher.config.ProxyProtocol;
+import dev.usher.dispatcher.monitor.ConnectionPhase;
+import dev.usher.dispatcher.monitor.ConnectionStatus;
 
 /**
  * One client connection, in three parts: its {@link Transport} (plain or TLS), which alone
@@ -309,6 +312,7 @@ final class Connection implements Selectable {
             peerComplete = true;
         }
         earn(count);
+        server.metrics().received(count);
         buffer.flip();
         parse(buffer);
         if (transport.hasBufferedInput()) {
@@ -811,6 +815,36 @@ final class Connection implements Selectable {
     }
 
     /** How many requests are framed and wait for a task; for tests, which read it from another thread. */
+    /** What it is doing, for its server's status. Loop thread. */
+    ConnectionPhase phase() {
+        if (transport.handshaking() || (proxy != null && !proxy.headerRead())) {
+            return ConnectionPhase.HANDSHAKE;
+        }
+        if (task != TaskPhase.IDLE || asyncWaiting != null || input.streaming() != null) {
+            return ConnectionPhase.IN_APPLICATION;
+        }
+        if (output.hasPending()) {
+            return ConnectionPhase.WRITING;
+        }
+        if (awaitingSlot || input.hasBatch()) {
+            return ConnectionPhase.QUEUED;
+        }
+        if (input.readingHead()) {
+            return ConnectionPhase.READING_HEAD;
+        }
+        return input.current() != null ? ConnectionPhase.READING_BODY : ConnectionPhase.IDLE;
+    }
+
+    /** Its status as {@code usher:connections} shows it. Loop thread. */
+    ConnectionStatus status(long nowNanos) {
+        String remote = peer.remotePort() == 0 ? peer.remoteAddress()
+                : (peer.remoteAddress().indexOf(':') >= 0 ? "[" + peer.remoteAddress() + "]" : peer.remoteAddress())
+                        + ":" + peer.remotePort();
+        String kind = (transport instanceof TlsTransport ? "tls" : "plain") + (proxy != null ? "+proxy" : "");
+        return new ConnectionStatus(server.name(), remote, kind, phase(), Duration.ofNanos(nowNanos - openedNanos),
+                Duration.ofNanos(Math.max(0, nowNanos - lastActivityNanos)), loop.toString());
+    }
+
     int framedForTest() {
         return input.batchSize();
     }

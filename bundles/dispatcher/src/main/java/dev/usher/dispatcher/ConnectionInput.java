@@ -120,7 +120,9 @@ final class ConnectionInput {
                                 return;
                             }
                         } else {
-                            current.appendBody(parser.body());
+                            if (current.appendBody(parser.body())) {
+                                server.metrics().spilledRequest();
+                            }
                         }
                         break;
                     case END:
@@ -298,6 +300,11 @@ final class ConnectionInput {
     /** The bytes of the request arriving held: its head so far, or its body buffered. */
     long requestBytes() {
         return parser.readingHead() ? parser.headBytes() : current == null ? 0 : current.bodyLength();
+    }
+
+    /** Whether part of a request head has arrived, not all of it. */
+    boolean readingHead() {
+        return parser.readingHead();
     }
 
     /** Whether no byte of a next request has arrived and nothing received waits to be answered. */

@@ -63,10 +63,12 @@ final class ConnectionOutput {
             }
             boolean flush = false;
             if (pending.isEmpty()) {
+                int before = bytes.remaining();
                 try {
                     while (bytes.hasRemaining() && transport.write(bytes) > 0) {
                         // keep writing while the socket takes bytes
                     }
+                    server.metrics().sent(before - bytes.remaining());
                 } catch (IOException e) {
                     server.socketError("write", e);
                     closed = true;
@@ -78,8 +80,12 @@ final class ConnectionOutput {
             }
             if (bytes.hasRemaining()) {
                 flush |= pending.isEmpty();
+                boolean inMemory = !pending.spilled();
                 try {
                     pending.append(bytes, server.adjustments().outbufOverflow());
+                    if (inMemory && pending.spilled()) {
+                        server.metrics().spilledResponse();
+                    }
                 } catch (IOException e) {
                     server.logger().error("Cannot buffer a response; closing the connection", e);
                     closed = true;
@@ -173,6 +179,7 @@ final class ConnectionOutput {
             long written = 0;
             if (transport.flush()) {
                 written = pending.writeTo(transport, server.adjustments().sendBytes());
+                server.metrics().sent(written);
             }
             if (waitingForDrain && pending.buffered() <= server.adjustments().outbufHighWatermark()) {
                 waitingForDrain = false;

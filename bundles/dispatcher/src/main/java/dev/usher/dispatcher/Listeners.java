@@ -147,6 +147,12 @@ final class Listeners {
         current = List.of();
     }
 
+    /** Where clients reach the server now: {@code http://127.0.0.1:8080}, {@code unix:/path}. */
+    synchronized List<String> urls() {
+        String scheme = server.adjustments().tls().enabled() ? "https" : "http";
+        return current.stream().map(listener -> listener.url(scheme)).toList();
+    }
+
     /** The addresses bound now. */
     synchronized List<SocketAddress> addresses() {
         return current.stream().map(Listener::address).toList();

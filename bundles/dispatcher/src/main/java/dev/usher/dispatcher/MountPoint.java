@@ -18,6 +18,11 @@ import dev.usher.api.HttpApplication;
 record MountPoint(String prefix, HttpApplication application, int ranking, long serviceId, Set<String> servers,
         boolean nonblocking, boolean streaming) {
 
+    /** How a prefix is shown and counted: as mounted, with {@code /} for the catch-all. */
+    static String label(String prefix) {
+        return prefix.isEmpty() ? "/" : prefix;
+    }
+
     /** Whether this mount serves on the server named {@code server}. */
     boolean servesOn(String server) {
         return servers.isEmpty() || servers.contains(server);

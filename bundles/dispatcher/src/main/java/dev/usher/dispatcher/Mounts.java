@@ -32,6 +32,12 @@ final class Mounts {
         this.byPrefix = Map.copyOf(map);
     }
 
+    /** The mount points serving on {@code server}, by prefix, best first at each. */
+    List<MountPoint> on(String server) {
+        return byPrefix.values().stream().flatMap(List::stream).filter(m -> m.servesOn(server))
+                .sorted(java.util.Comparator.comparing(MountPoint::prefix)).toList();
+    }
+
     /**
      * The route of a decoded {@code path} on {@code server}: the longest mount prefix matching
      * on a segment boundary, or null when nothing is mounted there.

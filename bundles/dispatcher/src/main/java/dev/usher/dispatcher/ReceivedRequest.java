@@ -103,12 +103,18 @@ final class ReceivedRequest {
         return refusedMessage;
     }
 
-    /** Appends body bytes, consuming them. */
-    void appendBody(ByteBuffer bytes) throws IOException {
+    /**
+     * Appends body bytes, consuming them.
+     *
+     * @return whether the body went to a temporary file with these bytes ({@code inbuf_overflow})
+     */
+    boolean appendBody(ByteBuffer bytes) throws IOException {
         if (body == null) {
             body = new OverflowableBuffer(inbufOverflow);
         }
+        boolean inMemory = !body.overflowed();
         body.write(bytes);
+        return inMemory && body.overflowed();
     }
 
     /** Hands the body to a streaming application as it arrives, instead of buffering it. */

@@ -7,6 +7,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +23,7 @@ import org.osgi.service.log.Logger;
 
 import dev.usher.buffers.BufferPool;
 import dev.usher.config.Adjustments;
+import dev.usher.config.AllowedPeers;
 import dev.usher.config.WorkerClass;
 import dev.usher.http1.ParserLimits;
 import dev.usher.http1.ResponseHeadEncoder;
@@ -58,7 +60,7 @@ final class Server {
     private final ThreadPoolExecutor handshakeTasks;
 
     /** {@code proxy_allow_ips}, ready to ask; changes with the settings. */
-    private volatile ProxyPeers proxyPeers;
+    private volatile AllowedPeers proxyPeers;
     private volatile Adjustments adjustments;
     private volatile ParserLimits parserLimits;
     private volatile ResponseHeadEncoder encoder;
@@ -75,6 +77,9 @@ final class Server {
     private volatile boolean stopping;
     private final Logger accessLogger;
     private String encodedIdent;
+    /** What it counts for its status and metrics; kept across settings changes. */
+    private final ServerMetrics metrics;
+    private final Instant started = Instant.now();
 
     Server(String name, Adjustments adjustments, Supplier<Mounts> mounts, Logger logger, Logger accessLogger) {
         this(name, adjustments, mounts, logger, accessLogger, Map.of(), ProcessIdentity.DEFAULT);
@@ -91,6 +96,7 @@ final class Server {
         this.mounts = mounts;
         this.logger = logger;
         this.accessLogger = accessLogger;
+        this.metrics = new ServerMetrics(adjustments.metrics(), System.nanoTime());
         settings(adjustments);
         this.pools = new ConnectionPools(name, this::adjustments, this::resumeListeners, logger);
         this.calls = new ApplicationCalls(adjustments.threads(), adjustments.workerClass(),
@@ -114,7 +120,10 @@ final class Server {
                     return thread;
                 });
         handshakeTasks.allowCoreThreadTimeOut(true);
-        loops.onReplaced(() -> listeners.reregister(loops.acceptor()));
+        loops.onReplaced(() -> {
+            metrics.loopRestarted();
+            listeners.reregister(loops.acceptor());
+        });
     }
 
     /**
@@ -156,6 +165,7 @@ final class Server {
                 startedWatch = CertificateWatch.start(name, next.tls(), logger, outputBuffers, asyncTimer);
             } catch (IOException | RuntimeException e) {
                 logger.error("Server {}: cannot load TLS: {}; keeping the current settings", name, e.getMessage());
+                metrics.configRefused("cannot load TLS: " + e.getMessage());
                 return;
             }
         }
@@ -167,6 +177,7 @@ final class Server {
                 startedWatch.close();
             }
             logger.error("Server {}: {}; keeping the current settings", name, e.getMessage());
+            metrics.configRefused(e.getMessage());
             return;
         }
         if (startedWatch != null) {
@@ -192,6 +203,7 @@ final class Server {
         loops.running().forEach(this::time);
         // a raised limit lets requests in line in, and paused listeners accept again
         pools.limitsChanged();
+        metrics.configApplied();
         logger.info("Server {}: configuration applied", name);
     }
 
@@ -284,6 +296,25 @@ final class Server {
         return calls.threads();
     }
 
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** When it started. */
+    Instant started() {
+        return started;
+    }
+
+    /** Where clients reach it now, as URLs. */
+    List<String> listenerUrls() {
+        return listeners.urls();
+    }
+
+    /** Its I/O loops, those retiring too. */
+    IoLoops loops() {
+        return loops;
+    }
+
     String name() {
         return name;
     }
@@ -293,7 +324,7 @@ final class Server {
     }
 
     /** The peers a PROXY protocol header is accepted from ({@code proxy_allow_ips}). */
-    ProxyPeers proxyPeers() {
+    AllowedPeers proxyPeers() {
         return proxyPeers;
     }
 
@@ -454,9 +485,10 @@ final class Server {
             }
         }
         adjustments = next;
+        metrics.enabled(next.metrics());
         parserLimits = new ParserLimits(next.maxRequestHeaderSize(), next.maxRequestBodySize());
         proxies = new TrustedProxies(next, logger);
-        proxyPeers = ProxyPeers.of(next.proxyAllowIps());
+        proxyPeers = AllowedPeers.of(next.proxyAllowIps());
         if (!next.ident().equals(encodedIdent)) {
             encoder = new ResponseHeadEncoder(next.ident());
             encodedIdent = next.ident();

@@ -2,6 +2,7 @@ package dev.usher.dispatcher;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -28,14 +30,18 @@ import dev.usher.api.Mount;
 import dev.usher.api.Nonblocking;
 import dev.usher.api.Streaming;
 import dev.usher.config.ServerSettings;
+import dev.usher.dispatcher.monitor.ConnectionStatus;
+import dev.usher.dispatcher.monitor.ServerMonitor;
+import dev.usher.dispatcher.monitor.ServerStatus;
 
 /**
  * The whiteboard: runs one {@link Server} per {@link ServerSettings} service and mounts every
  * {@link HttpApplication} service on them. Settings and applications come and go while it runs;
  * each change builds a new immutable {@link Mounts} snapshot, which requests read without a lock.
+ * As the {@link ServerMonitor} service it answers with snapshots of the running servers.
  */
-@Component(immediate = true)
-public final class Servers {
+@Component(immediate = true, service = ServerMonitor.class)
+public final class Servers implements ServerMonitor {
 
     /** Service property naming the servers an application is mounted on; absent means all. */
     static final String SERVER_PROPERTY = "usher.server";
@@ -45,6 +51,10 @@ public final class Servers {
     private final Logger accessLogger;
     private final ProcessIdentity identity;
     private final Map<String, Server> servers = new HashMap<>();
+    /** The settings service of each running server, for the configurations it refused. */
+    private final Map<String, ServerSettings> settingsByName = new HashMap<>();
+    /** How each application is named in a status: its component's name, else its class. */
+    private final Map<HttpApplication, String> names = new ConcurrentHashMap<>();
     private final Map<HttpApplication, List<MountPoint>> applications = new HashMap<>();
     private volatile Mounts mounts = Mounts.EMPTY;
     private boolean active = true;
@@ -77,6 +87,7 @@ public final class Servers {
                         identity.name() + "-" + server.name() + "-stop").start()))
                 .toArray(CompletableFuture[]::new)).join();
         servers.clear();
+        settingsByName.clear();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -98,6 +109,7 @@ public final class Servers {
         try {
             server.start();
             servers.put(settings.name(), server);
+            settingsByName.put(settings.name(), settings);
         } catch (IOException e) {
             // an address taken or not ours to bind: the message says all an operator needs
             logger.error("Server {} not started: {}", settings.name(), e.getMessage());
@@ -117,6 +129,7 @@ public final class Servers {
 
     synchronized void removeSettings(ServerSettings settings) {
         Server server = servers.remove(settings.name());
+        settingsByName.remove(settings.name());
         if (server != null) {
             server.stop();
         }
@@ -128,6 +141,7 @@ public final class Servers {
     synchronized void addApplication(HttpApplication application, Map<String, Object> properties) {
         List<MountPoint> points = mountPoints(application, properties);
         if (!points.isEmpty()) {
+            names.put(application, describe(application, properties));
             applications.put(application, points);
             publish();
         }
@@ -137,7 +151,9 @@ public final class Servers {
         List<MountPoint> points = mountPoints(application, properties);
         if (points.isEmpty()) {
             applications.remove(application);
+            names.remove(application);
         } else {
+            names.put(application, describe(application, properties));
             applications.put(application, points);
         }
         publish();
@@ -145,13 +161,34 @@ public final class Servers {
 
     synchronized void removeApplication(HttpApplication application) {
         if (applications.remove(application) != null) {
+            names.remove(application);
             publish();
         }
     }
 
-    /** The running servers by name: for tests. */
-    synchronized Map<String, Server> servers() {
-        return Map.copyOf(servers);
+    @Override
+    public List<ServerStatus> servers() {
+        List<Server> running;
+        synchronized (this) {
+            running = servers.values().stream().sorted(Comparator.comparing(Server::name)).toList();
+        }
+        // outside the lock: a snapshot waits for every loop, and settings may change meanwhile
+        Mounts current = mounts;
+        return running.stream().map(server -> StatusSnapshots.of(server, settingsOf(server.name()), current,
+                application -> names.getOrDefault(application, application.getClass().getName()))).toList();
+    }
+
+    @Override
+    public List<ConnectionStatus> connections() {
+        List<Server> running;
+        synchronized (this) {
+            running = servers.values().stream().sorted(Comparator.comparing(Server::name)).toList();
+        }
+        return running.stream().flatMap(server -> StatusSnapshots.connections(server).stream()).toList();
+    }
+
+    private synchronized ServerSettings settingsOf(String name) {
+        return settingsByName.get(name);
     }
 
     private void publish() {

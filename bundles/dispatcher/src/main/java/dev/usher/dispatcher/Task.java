@@ -235,17 +235,31 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         logAccess(received, request, response, false);
     }
 
-    /** @param clientLeft whether the client left before its request was answered: logged as 499, as nginx does */
+    /**
+     * Counts an answered request and logs it.
+     *
+     * @param clientLeft whether the client left before its request was answered: logged as 499, as nginx does
+     */
     private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response,
             boolean clientLeft) {
         AccessLog log = server.accessLog();
-        if (log == null) {
+        ServerMetrics metrics = server.metrics();
+        boolean counted = metrics.enabled();
+        if (log == null && !counted) {
             return;
         }
-        String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
-        long started = received.startNanos() != 0 ? received.startNanos() : System.nanoTime();
-        log.log(new AccessLog.Entry(request, received.head(), remote, clientLeft ? 499 : response.status(), response.bodyLength(),
-                System.nanoTime() - started, response));
+        long now = System.nanoTime();
+        long started = received.startNanos() != 0 ? received.startNanos() : now;
+        int status = clientLeft ? 499 : response.status();
+        if (counted) {
+            String mount = request == null ? ServerMetrics.NO_MOUNT : MountPoint.label(request.mount().prefix());
+            metrics.answered(mount, status, now - started, received.isRefused(), now);
+        }
+        if (log != null) {
+            String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();
+            log.log(new AccessLog.Entry(request, received.head(), remote, status, response.bodyLength(), now - started,
+                    response));
+        }
     }
 
     private static String errorText(int status, String detail) {

@@ -171,6 +171,11 @@ final class RawClient implements Closeable {
         return line.length() == 0 ? null : line.toString();
     }
 
+    /** The client's own port: how the server names it. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

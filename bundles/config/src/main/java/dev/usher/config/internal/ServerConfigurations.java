@@ -155,6 +155,9 @@ public final class ServerConfigurations {
             Published current = published.get(pid);
             logger.error("Configuration {}: {}; {}", pid, e.getMessage(),
                     current == null ? "server " + name + " not started" : "server " + name + " keeps its settings");
+            if (current != null) {
+                current.refused(e.getMessage());
+            }
             return;
         }
         Published current = published.get(pid);
@@ -218,6 +221,8 @@ public final class ServerConfigurations {
         private volatile Adjustments adjustments;
         private final ServiceRegistration<ServerSettings> registration;
         private long revision;
+        private volatile long refused;
+        private volatile String lastRefusal;
 
         Published(String name, Adjustments adjustments) {
             this.name = name;
@@ -233,6 +238,22 @@ public final class ServerConfigurations {
         @Override
         public Adjustments adjustments() {
             return adjustments;
+        }
+
+        @Override
+        public long refusedChanges() {
+            return refused;
+        }
+
+        @Override
+        public String lastRefusal() {
+            return lastRefusal;
+        }
+
+        /** A configuration was refused; the settings in force stay. Under the component's lock. */
+        void refused(String why) {
+            lastRefusal = why;
+            refused++;
         }
 
         void update(Adjustments next) {

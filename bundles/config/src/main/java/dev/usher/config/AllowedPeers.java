@@ -1,4 +1,4 @@
-package dev.usher.dispatcher;
+package dev.usher.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The peers a PROXY protocol header is accepted from ({@code proxy_allow_ips}): any, or
- * addresses and networks. Built once per settings change, asked at every accept.
+ * Peers allowed by a list of addresses and networks, or {@code *} for any: {@code
+ * proxy_allow_ips}, the peers a PROXY protocol header is accepted from, and the status page's
+ * {@code allow_ips}. Immutable; built once per settings change, asked at every connection.
  */
-final class ProxyPeers {
+public final class AllowedPeers {
 
     /** A network, or one address: a network as long as the address. */
     private record Range(byte[] network, int prefix) {
@@ -36,16 +37,35 @@ final class ProxyPeers {
     private final boolean any;
     private final List<Range> ranges;
 
-    private ProxyPeers(boolean any, List<Range> ranges) {
+    private final List<String> entries;
+
+    private AllowedPeers(boolean any, List<Range> ranges, List<String> entries) {
         this.any = any;
         this.ranges = ranges;
+        this.entries = entries;
+    }
+
+    /**
+     * Reads the peers of the setting {@code property}: addresses and networks in CIDR notation
+     * ({@code 10.0.0.0/8}, {@code fd00::/8}) or {@code *}, separated by commas or spaces, as a
+     * string or a list.
+     *
+     * @throws InvalidSettingException naming {@code property} for an entry that is none of these
+     */
+    public static AllowedPeers parse(String property, Object value) throws InvalidSettingException {
+        List<String> entries = new ArrayList<>();
+        for (String word : Converters.words(value, "[\\s,]+")) {
+            entries.add(AddressConverters.allowedPeer(property, word, value));
+        }
+        return of(entries);
     }
 
     /**
      * The peers {@code allowed} names: {@code *}, address literals and {@code literal/prefix}
-     * networks, as the config bundle has checked and normalized them.
+     * networks, as {@link #parse} (or a setting such as {@code proxy_allow_ips}) checked and
+     * normalized them.
      */
-    static ProxyPeers of(List<String> allowed) {
+    public static AllowedPeers of(List<String> allowed) {
         List<Range> ranges = new ArrayList<>();
         boolean any = false;
         for (String entry : allowed) {
@@ -59,11 +79,19 @@ final class ProxyPeers {
                 ranges.add(new Range(address, slash < 0 ? address.length * 8 : Integer.parseInt(entry.substring(slash + 1))));
             }
         }
-        return new ProxyPeers(any, List.copyOf(ranges));
+        return new AllowedPeers(any, List.copyOf(ranges), List.copyOf(allowed));
     }
 
-    /** Whether a peer of address {@code peer} (as Java reports it; {@code localhost} for a unix socket) may send a header. */
-    boolean allows(String peer) {
+    /** The entries, as normalized: {@code 127.0.0.1}, {@code 0:0:0:0:0:0:0:1}, {@code 10.0.0.0/8}, {@code *}. */
+    public List<String> entries() {
+        return entries;
+    }
+
+    /**
+     * Whether the peer of address {@code peer} (as Java reports it; {@code localhost} for a unix
+     * socket, which only {@code *} allows) is allowed.
+     */
+    public boolean allows(String peer) {
         if (any) {
             return true;
         }

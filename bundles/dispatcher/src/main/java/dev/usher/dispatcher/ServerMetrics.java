@@ -1,0 +1,155 @@
+package dev.usher.dispatcher;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.usher.dispatcher.monitor.StatusClass;
+import dev.usher.dispatcher.monitor.Traffic;
+
+/**
+ * What one server counts as it answers, for its status and metrics. Every per-request count is a
+ * striped counter ({@link LongAdder}), so threads answering at once do not contend on a word, and
+ * none takes a lock; the rare events (a configuration change, a loop replaced) are plain atomics.
+ * While {@code metrics} is false nothing per request is counted.
+ */
+final class ServerMetrics {
+
+    /** The mount key of responses no application gave: nothing mounted, refusals. */
+    static final String NO_MOUNT = Traffic.NO_MOUNT;
+
+    private volatile boolean enabled;
+    private final StatusCounts answered = new StatusCounts();
+    /** By mount prefix ({@code /} for the catch-all), and {@link #NO_MOUNT}. */
+    private final ConcurrentHashMap<String, StatusCounts> byMount = new ConcurrentHashMap<>();
+    private final DurationBuckets durations = new DurationBuckets();
+    private final LastMinuteCounts lastMinute;
+    private final ConcurrentHashMap<Integer, LongAdder> refusals = new ConcurrentHashMap<>();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder spilledRequests = new LongAdder();
+    private final LongAdder spilledResponses = new LongAdder();
+    private final AtomicLong configApplied = new AtomicLong();
+    private final AtomicLong configRefused = new AtomicLong();
+    private volatile String lastRefusal;
+    private final AtomicLong loopRestarts = new AtomicLong();
+
+    ServerMetrics(boolean enabled, long nowNanos) {
+        this.enabled = enabled;
+        this.lastMinute = new LastMinuteCounts(nowNanos);
+    }
+
+    /** Turns per-request counting on or off ({@code metrics}); what was counted stays. */
+    void enabled(boolean on) {
+        enabled = on;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * One request answered.
+     *
+     * @param mount the prefix of the application that answered ({@code /} for the catch-all), or
+     *     {@link #NO_MOUNT}
+     * @param refused whether the server refused it before any application saw it
+     */
+    void answered(String mount, int status, long nanos, boolean refused, long nowNanos) {
+        if (!enabled) {
+            return;
+        }
+        StatusClass statusClass = StatusClass.of(status);
+        answered.count(statusClass);
+        StatusCounts counts = byMount.get(mount);
+        if (counts == null) {
+            counts = byMount.computeIfAbsent(mount, key -> new StatusCounts());
+        }
+        counts.count(statusClass);
+        durations.record(nanos);
+        lastMinute.count(statusClass, nowNanos);
+        if (refused) {
+            LongAdder refusalCount = refusals.get(status);
+            if (refusalCount == null) {
+                refusalCount = refusals.computeIfAbsent(status, key -> new LongAdder());
+            }
+            refusalCount.increment();
+        }
+    }
+
+    void received(long bytes) {
+        if (enabled) {
+            bytesIn.add(bytes);
+        }
+    }
+
+    void sent(long bytes) {
+        if (enabled && bytes > 0) {
+            bytesOut.add(bytes);
+        }
+    }
+
+    void spilledRequest() {
+        if (enabled) {
+            spilledRequests.increment();
+        }
+    }
+
+    void spilledResponse() {
+        if (enabled) {
+            spilledResponses.increment();
+        }
+    }
+
+    void configApplied() {
+        configApplied.incrementAndGet();
+    }
+
+    /** A change the server itself could not apply (an address not bound). */
+    void configRefused(String why) {
+        lastRefusal = why;
+        configRefused.incrementAndGet();
+    }
+
+    long configAppliedCount() {
+        return configApplied.get();
+    }
+
+    long configRefusedCount() {
+        return configRefused.get();
+    }
+
+    String lastRefusal() {
+        return lastRefusal;
+    }
+
+    void loopRestarted() {
+        loopRestarts.incrementAndGet();
+    }
+
+    long loopRestarts() {
+        return loopRestarts.get();
+    }
+
+    /** The responses of the application mounted at {@code prefix}, every class present. */
+    Map<StatusClass, Long> answeredAt(String prefix) {
+        StatusCounts counts = byMount.get(prefix);
+        return counts == null ? new StatusCounts().snapshot() : counts.snapshot();
+    }
+
+    /** The responses by mount, sorted by prefix; {@link #NO_MOUNT} for the server's own. */
+    Map<String, Map<StatusClass, Long>> answeredByMount() {
+        Map<String, Map<StatusClass, Long>> all = new TreeMap<>();
+        byMount.forEach((prefix, counts) -> all.put(prefix, counts.snapshot()));
+        return all;
+    }
+
+    Traffic traffic(long nowNanos) {
+        Map<Integer, Long> refused = new TreeMap<>();
+        refusals.forEach((status, n) -> refused.put(status, n.sum()));
+        return new Traffic(answered.snapshot(), answeredByMount(), bytesIn.sum(), bytesOut.sum(), durations.snapshot(),
+                lastMinute.snapshot(nowNanos), refused, spilledRequests.sum(), spilledResponses.sum());
+    }
+}

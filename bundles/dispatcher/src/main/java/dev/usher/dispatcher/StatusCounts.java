@@ -1,0 +1,55 @@
+package dev.usher.dispatcher;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.usher.dispatcher.monitor.StatusClass;
+
+/**
+ * Responses counted by status class. Each class is a {@link LongAdder}: threads that count at
+ * once add to cells of their own rather than contend on one word.
+ */
+final class StatusCounts {
+
+    private final LongAdder[] byClass = new LongAdder[StatusClass.values().length];
+
+    StatusCounts() {
+        for (int i = 0; i < byClass.length; i++) {
+            byClass[i] = new LongAdder();
+        }
+    }
+
+    void count(StatusClass statusClass) {
+        byClass[statusClass.ordinal()].increment();
+    }
+
+    /** Zeroes every class; what a thread adds meanwhile may be lost, which a rolling window accepts. */
+    void reset() {
+        for (LongAdder adder : byClass) {
+            adder.reset();
+        }
+    }
+
+    long total() {
+        long total = 0;
+        for (LongAdder adder : byClass) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
+    /** The counts now, every class present. */
+    Map<StatusClass, Long> snapshot() {
+        Map<StatusClass, Long> counts = new EnumMap<>(StatusClass.class);
+        for (StatusClass statusClass : StatusClass.values()) {
+            counts.put(statusClass, byClass[statusClass.ordinal()].sum());
+        }
+        return counts;
+    }
+
+    /** Adds the counts of {@code other} to {@code into}. */
+    static void addTo(Map<StatusClass, Long> into, Map<StatusClass, Long> other) {
+        other.forEach((statusClass, n) -> into.merge(statusClass, n, Long::sum));
+    }
+}
