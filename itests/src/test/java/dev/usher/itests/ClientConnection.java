@@ -107,6 +107,12 @@ final class ClientConnection implements Closeable {
         }
     }
 
+    /** The client's local port, as the server sees it; -1 for a unix socket. */
+    int localPort() {
+        return description.startsWith("tcp ") ? Integer.parseInt(description.substring(4, description.indexOf(' ', 4)))
+                : -1;
+    }
+
     /** One request on a new connection, closed after the response. */
     static Response get(int port, String target) throws IOException {
         return get("127.0.0.1", port, target);

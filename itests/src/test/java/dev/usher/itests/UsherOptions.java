@@ -47,6 +47,17 @@ final class UsherOptions {
         return options.toArray(Option[]::new);
     }
 
+    /**
+     * Everything but the demo, with the status bundle and Felix's Gogo runtime, whose
+     * {@code CommandProcessor} runs the {@code usher:*} commands as a shell would.
+     */
+    static Option[] withStatus() {
+        List<Option> options = new ArrayList<>(List.of(build(false)));
+        options.add(bundleFile("org.apache.felix.gogo.runtime"));
+        options.add(bundleFile("usher-status"));
+        return options.toArray(Option[]::new);
+    }
+
     private static Option[] build(boolean demo) {
         List<Option> options = new ArrayList<>();
         // Never let the config bundle start a default server on 0.0.0.0:8080.
