@@ -26,6 +26,8 @@
 #                      usher-file      the same with accesslog=DIR/access.log
 #                      usher-nolog     the same with accesslog= (no access log)
 #                      usher-blocking  usher-nolog, hit on /blocking (the same hello on an application thread)
+#                      usher-nometrics usher-nolog with metrics=false (nothing counted per request); not in
+#                                      the default rows: ROWS="usher-nolog usher-nometrics" prints the ratio
 #                      jetty, netty    bench/target/{jetty,netty}-hello.jar
 #                      nginx           nginx, one worker, access_log off (skipped when nginx is missing)
 #   JVM_OPTS         JVM options for the Java servers  (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
@@ -65,7 +67,7 @@ VERBOSE=${VERBOSE:-0}
 ROUNDS=${ROUNDS:-1}
 round=1
 PIPELINE_LUA=$here/pipeline.lua
-ALL_ROWS=" usher usher-stdout usher-file usher-nolog usher-blocking jetty netty nginx "
+ALL_ROWS=" usher usher-stdout usher-file usher-nolog usher-blocking usher-nometrics jetty netty nginx "
 
 say() { echo "$*" >&2; }
 die() { say "wrk-hello: $*"; exit 1; }
@@ -157,6 +159,7 @@ write_usher_config() {
     usher) ;;
     usher-stdout) printf 'accesslog=-\n' >>"$dir/etc/dev.usher.server.cfg" ;;
     usher-file) printf 'accesslog=%s\n' "$dir/access.log" >>"$dir/etc/dev.usher.server.cfg" ;;
+    usher-nometrics) printf 'accesslog=\nmetrics=false\n' >>"$dir/etc/dev.usher.server.cfg" ;;
     *) printf 'accesslog=\n' >>"$dir/etc/dev.usher.server.cfg" ;;
     esac
 }
@@ -491,6 +494,24 @@ print_log_ratios() {
     done
 }
 
+# print_metrics_ratio: usher-nolog (counting, the default) against usher-nometrics (metrics=false),
+# when both ran: issue 13 allows counting to cost at most 3 %.
+print_metrics_ratio() {
+    local col cells fmt='%-15s %10s %10s %10s %10s\n'
+    [[ -n ${rps_of[usher-nolog.c16]:-} && -n ${rps_of[usher-nometrics.c16]:-} ]] || return 0
+    echo
+    echo "metrics on / off: usher-nolog / usher-nometrics (req/s; CPU us/req)"
+    # shellcheck disable=SC2059
+    printf "$fmt" row c16 c256 pipelined cpu
+    cells=()
+    for col in c16 c256 pipelined; do
+        cells+=("$(ratio "${rps_of[usher-nolog.$col]}" "${rps_of[usher-nometrics.$col]:-}")")
+    done
+    cells+=("$(ratio "${cpu_us_of[usher-nolog]:-}" "${cpu_us_of[usher-nometrics]:-}")")
+    # shellcheck disable=SC2059
+    printf "$fmt" "usher-nolog" "${cells[@]}"
+}
+
 main() {
     local row
     check_setup
@@ -519,6 +540,7 @@ main() {
     print_table
     print_ratios
     print_log_ratios
+    print_metrics_ratio
     if ((${#failures[@]})); then
         printf 'FAIL: %s\n' "${failures[@]}" >&2
         exit 1

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Two Usher runtimes behind a real load balancer that speaks the PROXY protocol: HAProxy with
  * {@code send-proxy-v2}, and nginx's stream module with {@code proxy_protocol on} (version 1).
  * The client connects from 127.0.0.2, the balancer from 127.0.0.1: each node's access log shows
- * 127.0.0.2 for every request, and both nodes served some.
+ * 127.0.0.2 for every request, and both nodes served some. HAProxy checks each node's health at
+ * the status's {@code /usher/health}, as README's scaling-out section says to. Then one node is
+ * drained with TERM while the client goes on: the balancer sends its requests to the other, and
+ * none fails.
  */
 class ProxyBalancersIT {
 
@@ -43,6 +46,9 @@ class ProxyBalancersIT {
                     "  maxconn 256",
                     "defaults",
                     "  mode tcp",
+                    // a node that refuses (draining) costs a retry on the other, not the client's request
+                    "  retries 3",
+                    "  option redispatch",
                     "  timeout connect 5s",
                     "  timeout client 30s",
                     "  timeout server 30s",
@@ -51,6 +57,10 @@ class ProxyBalancersIT {
                     "  default_backend nodes",
                     "backend nodes",
                     "  balance roundrobin",
+                    // the status's health check, with a PROXY header (LOCAL: the node sees the balancer)
+                    "  option httpchk GET /usher/health",
+                    "  http-check expect status 200",
+                    "  default-server check check-send-proxy inter 300 fall 1 rise 1",
                     "  server a 127.0.0.1:" + a + " send-proxy-v2",
                     "  server b 127.0.0.1:" + b + " send-proxy-v2",
                     ""));
@@ -123,20 +133,35 @@ class ProxyBalancersIT {
                 for (String host : hosts) {
                     assertEquals(CLIENT_ADDRESS, host, "the client's address, not the balancer's");
                 }
+                if (version.equals("v2")) {
+                    nodeA.poll("HAProxy's health checks answered", Duration.ofSeconds(20),
+                            () -> healthChecks(aLog) > 0 && healthChecks(bLog) > 0);
+                }
+
+                // node A drains: its listener closes at once, and the balancer goes to B
+                nodeA.signal("TERM");
+                assertEquals(0, nodeA.awaitExit(UsherRun.SHUTDOWN), nodeA.console()::text);
+                int servedByB = requestHosts(bLog).size();
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    assertEquals("Hello, World!", get(front), () -> balancerOutput());
+                }
+                nodeB.poll("node B to log the requests A no longer takes", Duration.ofSeconds(20),
+                        () -> requestHosts(bLog).size() >= servedByB + CONNECTIONS);
             } finally {
                 process.destroy();
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor();
                 }
             }
-            nodeA.signal("TERM");
             nodeB.signal("TERM");
-            assertEquals(0, nodeA.awaitExit(UsherRun.SHUTDOWN), nodeA.console()::text);
             assertEquals(0, nodeB.awaitExit(UsherRun.SHUTDOWN), nodeB.console()::text);
         }
     }
 
     private UsherRun node(Path home, int port, String version, Path accessLog) throws IOException {
+        Path etc = Files.createDirectories(home.resolve("etc"));
+        // the status, for the balancer's health checks: they come from 127.0.0.1, which it allows by default
+        Files.writeString(etc.resolve("dev.usher.status.cfg"), "mount=/usher\n");
         return UsherRun.start(home, "-b", "127.0.0.1:" + port, "-w", "1", "--proxy-protocol", version,
                 "--access-logfile", accessLog.toString());
     }
@@ -156,12 +181,22 @@ class ProxyBalancersIT {
         }
     }
 
-    /** The first field (%(h)s) of each line of an access log; none while it does not exist. */
+    /** The health checks answered 200 in an access log. */
+    private static long healthChecks(Path log) {
+        try {
+            return Files.readAllLines(log).stream().filter(line -> line.contains("/usher/health HTTP/1.0\" 200")
+                    || line.contains("/usher/health HTTP/1.1\" 200")).count();
+        } catch (IOException notYet) {
+            return 0;
+        }
+    }
+
+    /** The first field (%(h)s) of each line of an access log but the health checks'; none while it does not exist. */
     private static List<String> requestHosts(Path log) {
         List<String> hosts = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(log)) {
-                if (!line.isBlank()) {
+                if (!line.isBlank() && !line.contains("/usher/health")) {
                     hosts.add(line.substring(0, line.indexOf(' ')));
                 }
             }

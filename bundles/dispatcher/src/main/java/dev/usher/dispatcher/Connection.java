@@ -814,7 +814,6 @@ final class Connection implements Selectable {
         close();
     }
 
-    /** How many requests are framed and wait for a task; for tests, which read it from another thread. */
     /** What it is doing, for its server's status. Loop thread. */
     ConnectionPhase phase() {
         if (transport.handshaking() || (proxy != null && !proxy.headerRead())) {
@@ -845,6 +844,7 @@ final class Connection implements Selectable {
                 Duration.ofNanos(Math.max(0, nowNanos - lastActivityNanos)), loop.toString());
     }
 
+    /** How many requests are framed and wait for a task; for tests, which read it from another thread. */
     int framedForTest() {
         return input.batchSize();
     }
