@@ -97,6 +97,15 @@ class StatusPageIT {
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, answers(port, "/"));
             }
+            // a task adds its requests as it ends, which may be just after its client read the answer
+            usher.poll("the five requests counted", Duration.ofSeconds(10), () -> {
+                try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
+                    return connection.get("/usher/metrics").body()
+                            .contains("usher_requests_total{server=\"default\",mount=\"/\",class=\"2xx\"} 5\n");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
             String metrics;
             try (HttpConnection connection = HttpConnection.tcp("127.0.0.1", port, 10_000)) {
                 HttpConnection.Response response = connection.get("/usher/metrics");

@@ -16,7 +16,10 @@ final class DurationBuckets {
         5_000_000_000L, 10_000_000_000L, 30_000_000_000L, 60_000_000_000L,
     };
 
-    private final LongAdder[] counts = new LongAdder[BOUNDS_NANOS.length + 1];
+    /** How many buckets: one a bound, and one for the rest. */
+    static final int BUCKETS = BOUNDS_NANOS.length + 1;
+
+    private final LongAdder[] counts = new LongAdder[BUCKETS];
     private final LongAdder sumNanos = new LongAdder();
 
     DurationBuckets() {
@@ -25,14 +28,29 @@ final class DurationBuckets {
         }
     }
 
-    void record(long nanos) {
+    /** The bucket of a duration: the first whose bound holds it. */
+    static int bucket(long nanos) {
         int i = 0;
         // most requests are quick: a short walk from the smallest bound
         while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) {
             i++;
         }
-        counts[i].increment();
+        return i;
+    }
+
+    void record(long nanos) {
+        counts[bucket(nanos)].increment();
         sumNanos.add(nanos);
+    }
+
+    /** Adds what a {@link RequestTally} counted: {@code perBucket} by bucket, and their durations' sum. */
+    void add(long[] perBucket, long sum) {
+        for (int i = 0; i < BUCKETS; i++) {
+            if (perBucket[i] != 0) {
+                counts[i].add(perBucket[i]);
+            }
+        }
+        sumNanos.add(sum);
     }
 
     DurationHistogram snapshot() {

@@ -42,6 +42,15 @@ final class LastMinuteCounts {
     }
 
     void count(StatusClass statusClass, long nowNanos) {
+        slot(nowNanos).counts.count(statusClass);
+    }
+
+    /** Adds {@code perClass[c]} responses of class {@code c} (by ordinal), answered by {@code nowNanos}. */
+    void add(long[] perClass, long nowNanos) {
+        slot(nowNanos).counts.add(perClass);
+    }
+
+    private Slot slot(long nowNanos) {
         long second = second(nowNanos);
         Slot slot = slots[(int) Math.floorMod(second, SLOTS)];
         long seen = slot.second;
@@ -54,7 +63,7 @@ final class LastMinuteCounts {
                 }
             }
         }
-        slot.counts.count(statusClass);
+        return slot;
     }
 
     /** The whole seconds before the one {@code nowNanos} falls in, back to a minute or the start. */

@@ -12,8 +12,10 @@ import dev.usher.dispatcher.monitor.Traffic;
 /**
  * What one server counts as it answers, for its status and metrics. Every per-request count is a
  * striped counter ({@link LongAdder}), so threads answering at once do not contend on a word, and
- * none takes a lock; the rare events (a configuration change, a loop replaced) are plain atomics.
- * While {@code metrics} is false nothing per request is counted.
+ * none takes a lock; a task adds its requests once, at its end ({@link RequestTally}), and an
+ * asynchronous response when it ends ({@link #answered}). The rare events (a configuration
+ * change, a loop replaced) are plain atomics. While {@code metrics} is false nothing per request
+ * is counted.
  */
 final class ServerMetrics {
 
@@ -71,12 +73,33 @@ final class ServerMetrics {
         durations.record(nanos);
         lastMinute.count(statusClass, nowNanos);
         if (refused) {
-            LongAdder refusalCount = refusals.get(status);
-            if (refusalCount == null) {
-                refusalCount = refusals.computeIfAbsent(status, key -> new LongAdder());
-            }
-            refusalCount.increment();
+            refused(status);
         }
+    }
+
+    /** Adds the responses a {@link RequestTally} counted at {@code mount}, by class ordinal. */
+    void addToMount(String mount, long[] perClass) {
+        StatusCounts counts = byMount.get(mount);
+        if (counts == null) {
+            counts = byMount.computeIfAbsent(mount, key -> new StatusCounts());
+        }
+        counts.add(perClass);
+    }
+
+    /** Adds what a {@link RequestTally} counted over its task: responses by class, durations by bucket. */
+    void add(long[] perClass, long[] perBucket, long sumNanos, long nowNanos) {
+        answered.add(perClass);
+        durations.add(perBucket, sumNanos);
+        lastMinute.add(perClass, nowNanos);
+    }
+
+    /** A request the server refused before any application saw it, with {@code status}. */
+    void refused(int status) {
+        LongAdder refusalCount = refusals.get(status);
+        if (refusalCount == null) {
+            refusalCount = refusals.computeIfAbsent(status, key -> new LongAdder());
+        }
+        refusalCount.increment();
     }
 
     void received(long bytes) {

@@ -24,6 +24,15 @@ final class StatusCounts {
         byClass[statusClass.ordinal()].increment();
     }
 
+    /** Adds {@code perClass[c]} to class {@code c}, by ordinal. */
+    void add(long[] perClass) {
+        for (int i = 0; i < byClass.length; i++) {
+            if (perClass[i] != 0) {
+                byClass[i].add(perClass[i]);
+            }
+        }
+    }
+
     /** Zeroes every class; what a thread adds meanwhile may be lost, which a rolling window accepts. */
     void reset() {
         for (LongAdder adder : byClass) {

@@ -34,6 +34,8 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
     private long applicationNanos;
     /** The index of the request being answered, for an asynchronous response it may start. */
     private int answering;
+    /** Counts the requests {@link #run} answers, while the server counts; null otherwise. */
+    private RequestTally tally;
 
     Task(Server server, Connection connection, List<ReceivedRequest> requests) {
         this.server = server;
@@ -69,6 +71,8 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         ResponseWriter writer = new ResponseWriter(connection, server.encoder());
         boolean close = false;
         boolean waiting = false;
+        ServerMetrics metrics = server.metrics();
+        tally = metrics.enabled() ? RequestTally.of(metrics) : null;
         try {
             for (int i = 0; i < requests.size(); i++) {
                 ReceivedRequest request = requests.get(i);
@@ -90,6 +94,11 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
             server.logger().error("Failed answering requests", e);
             close = true;
         } finally {
+            if (tally != null) {
+                // before the connection is handed back: it may be this thread's next task's
+                tally.flush(System.nanoTime());
+                tally = null;
+            }
             if (!waiting) {
                 // whatever happened, no body or temporary file outlives the batch
                 requests.forEach(ReceivedRequest::discard);
@@ -118,7 +127,8 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         ReceivedRequest received = requests.get(index);
         BufferedResponse response = exchange.bufferedResponse();
         boolean clientLeft = exchange.clientLeft();
-        logAccess(received, received.served(), response, clientLeft);
+        // not through the tally: this thread may not be the one running the task, nor its end
+        logAccess(received, received.served(), response, clientLeft, null);
         received.discard();
         connection.asyncEnded();
         boolean close = response.closesConnection() || clientLeft;
@@ -216,7 +226,7 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
             // ended while the call ran: the exchange finished the response
             connection.asyncEnded();
             boolean left = exchange.clientLeft();
-            logAccess(received, request, response, left);
+            logAccess(received, request, response, left, tally);
             return response.closesConnection() || left ? Answered.CLOSE : Answered.KEEP;
         }
         if (clientLeft) {
@@ -227,21 +237,22 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         if (response.problem() != null) {
             server.logger().error("Response to {}: {}", request, response.problem());
         }
-        logAccess(received, request, response, clientLeft);
+        logAccess(received, request, response, clientLeft, tally);
         return response.closesConnection() || clientLeft ? Answered.CLOSE : Answered.KEEP;
     }
 
     private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response) {
-        logAccess(received, request, response, false);
+        logAccess(received, request, response, false, tally);
     }
 
     /**
      * Counts an answered request and logs it.
      *
      * @param clientLeft whether the client left before its request was answered: logged as 499, as nginx does
+     * @param into the tally of the thread running this task, which counts it; null to count it at once
      */
     private void logAccess(ReceivedRequest received, ServedRequest request, BufferedResponse response,
-            boolean clientLeft) {
+            boolean clientLeft, RequestTally into) {
         AccessLog log = server.accessLog();
         ServerMetrics metrics = server.metrics();
         boolean counted = metrics.enabled();
@@ -253,7 +264,14 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         int status = clientLeft ? 499 : response.status();
         if (counted) {
             String mount = request == null ? ServerMetrics.NO_MOUNT : MountPoint.label(request.mount().prefix());
-            metrics.answered(mount, status, now - started, received.isRefused(), now);
+            if (into == null) {
+                metrics.answered(mount, status, now - started, received.isRefused(), now);
+            } else {
+                into.answered(mount, status, now - started);
+                if (received.isRefused()) {
+                    metrics.refused(status);
+                }
+            }
         }
         if (log != null) {
             String remote = request != null ? request.remoteAddress() : connection.peer().remoteAddress();

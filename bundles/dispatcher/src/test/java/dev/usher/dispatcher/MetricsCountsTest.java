@@ -98,6 +98,36 @@ class MetricsCountsTest {
     }
 
     @Test
+    void aTaskTallyAddsItsRequestsOnceAtItsEndMountByMount() {
+        long now = System.nanoTime();
+        ServerMetrics metrics = new ServerMetrics(true, now);
+        RequestTally tally = RequestTally.of(metrics);
+        tally.answered("/api", 200, 50_000);
+        tally.answered("/api", 404, 300_000);
+        tally.answered("/", 200, 2_000_000);
+        tally.answered("/api", 503, 10);
+        assertEquals(0, metrics.traffic(now).requests(), "nothing shared before the task ends");
+        tally.flush(now);
+        var traffic = metrics.traffic(now);
+        assertEquals(4, traffic.requests());
+        assertEquals(1L, traffic.answeredByMount().get("/api").get(StatusClass.SUCCESS));
+        assertEquals(1L, traffic.answeredByMount().get("/api").get(StatusClass.CLIENT_ERROR));
+        assertEquals(1L, traffic.answeredByMount().get("/api").get(StatusClass.SERVER_ERROR));
+        assertEquals(1L, traffic.answeredByMount().get("/").get(StatusClass.SUCCESS));
+        assertEquals(4, traffic.durations().count());
+        assertEquals(2L, traffic.durations().counts().get(0), "50 µs and 10 ns");
+        assertEquals(0.00235001, traffic.durations().sumSeconds(), 1e-12);
+
+        tally.flush(now);
+        assertEquals(4, metrics.traffic(now).requests(), "a flush with nothing counted adds nothing");
+        RequestTally again = RequestTally.of(metrics);
+        again.answered("/", 301, 1);
+        again.flush(now);
+        assertEquals(1L, metrics.traffic(now).answeredByMount().get("/").get(StatusClass.REDIRECTION));
+        assertEquals(5, metrics.traffic(now).requests());
+    }
+
+    @Test
     void statusClassesAreTheFirstDigit() {
         assertEquals(StatusClass.INFORMATIONAL, StatusClass.of(101));
         assertEquals(StatusClass.SUCCESS, StatusClass.of(204));
