@@ -34,6 +34,12 @@ public @interface Mount {
     /** The service property that carries the prefixes. */
     String PROPERTY = "usher.mount";
 
+    /**
+     * The service property naming the servers (their configurations' names, {@code default} for
+     * PID {@code dev.usher.server}) an application is mounted on; without it, every server.
+     */
+    String SERVER_PROPERTY = "usher.server";
+
     /** The path prefixes, each starting with {@code /}. */
     String[] value();
 }

@@ -6,5 +6,5 @@
  * and routes to it every request whose path starts with one of its mount prefixes.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package dev.usher.api;

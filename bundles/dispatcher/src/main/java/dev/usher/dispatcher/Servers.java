@@ -43,8 +43,6 @@ import dev.usher.dispatcher.monitor.ServerStatus;
 @Component(immediate = true, service = ServerMonitor.class)
 public final class Servers implements ServerMonitor {
 
-    /** Service property naming the servers an application is mounted on; absent means all. */
-    static final String SERVER_PROPERTY = "usher.server";
 
     private final BundleContext context;
     private final Logger logger;
@@ -216,7 +214,7 @@ public final class Servers implements ServerMonitor {
         Object rankingValue = properties.get(Constants.SERVICE_RANKING);
         int ranking = rankingValue instanceof Integer i ? i : 0;
         long serviceId = properties.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
-        Set<String> on = Set.copyOf(strings(properties.get(SERVER_PROPERTY)));
+        Set<String> on = Set.copyOf(strings(properties.get(Mount.SERVER_PROPERTY)));
         boolean nonblocking = flag(properties.get(Nonblocking.PROPERTY));
         boolean streaming = flag(properties.get(Streaming.PROPERTY));
         return prefixes.stream()

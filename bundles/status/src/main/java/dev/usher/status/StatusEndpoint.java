@@ -36,9 +36,6 @@ public final class StatusEndpoint {
     /** The configuration's PID. */
     public static final String PID = "dev.usher.status";
 
-    /** The service property naming the servers an application is mounted on (the dispatcher's). */
-    static final String SERVER_PROPERTY = "usher.server";
-
     private final BundleContext context;
     private final ServerMonitor monitor;
     private final Logger logger;
@@ -75,7 +72,7 @@ public final class StatusEndpoint {
         Dictionary<String, Object> service = new Hashtable<>();
         service.put(Mount.PROPERTY, settings.mount());
         if (!settings.servers().isEmpty()) {
-            service.put(SERVER_PROPERTY, settings.servers().toArray(String[]::new));
+            service.put(Mount.SERVER_PROPERTY, settings.servers().toArray(String[]::new));
         }
         service.put("component.name", StatusApplication.class.getName());
         registration = context.registerService(HttpApplication.class,
