@@ -106,6 +106,30 @@ public class StatusIT extends UsherTestSupport {
     }
 
     @Test
+    public void serverLimitsTheStatusToTheNamedServers() throws Exception {
+        int port = freePort();
+        int opsPort = freePort();
+        configureDefaultServer("listen", "127.0.0.1:" + port);
+        configureNamedServer("ops", "listen", "127.0.0.1:" + opsPort);
+        registerApplication(answering("app"), "/app", null);
+        awaitAnswer(port, "/app");
+        awaitAnswer(opsPort, "/app");
+        org.osgi.service.cm.Configuration configuration = status("server", "ops");
+        try {
+            Response json = Await.until("the status on the ops server", () -> {
+                Response r = ClientConnection.get(opsPort, "/usher/json");
+                return r.status() == 200 ? r : null;
+            });
+            // it shows every server, wherever it is served
+            assertContains(json.text(), "\"name\":\"default\"");
+            assertContains(json.text(), "\"name\":\"ops\"");
+            assertEquals("not on the default server", 404, ClientConnection.get(port, "/usher/json").status());
+        } finally {
+            configuration.delete();
+        }
+    }
+
+    @Test
     public void theShellCommandsPrintAlignedTablesOfWhatRuns() throws Exception {
         int port = freePort();
         configureDefaultServer("listen", "127.0.0.1:" + port);

@@ -10,10 +10,10 @@ import dev.usher.dispatcher.monitor.StatusClass;
 
 /**
  * Responses of the last minute, a slot a second in a ring of 61: the 60 whole seconds before the
- * current one, and the current one filling. A slot is taken over for a new
- * second by the first thread that counts in it (one compare-and-set a second); until then every
- * count is an add to a striped counter. A count that races the takeover may fall into the wrong
- * second: the figures are for people, not billing.
+ * current one, and the current one filling. A slot is taken over for a new second by the first
+ * thread that counts in it, under the slot's lock, which only the counts at a second's turn ever
+ * meet; the others read a volatile second and add to a striped counter. A count that races the
+ * takeover may fall into the wrong second: the figures are for people, not billing.
  */
 final class LastMinuteCounts {
 

@@ -2,6 +2,7 @@ package dev.usher.dispatcher;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class Mounts {
     /** The mount points serving on {@code server}, by prefix, best first at each. */
     List<MountPoint> on(String server) {
         return byPrefix.values().stream().flatMap(List::stream).filter(m -> m.servesOn(server))
-                .sorted(java.util.Comparator.comparing(MountPoint::prefix)).toList();
+                .sorted(Comparator.comparing(MountPoint::prefix)).toList();
     }
 
     /**
