@@ -3,7 +3,8 @@ package dev.usher.dispatcher.monitor;
 import java.util.Map;
 
 /**
- * What a server answered since it started; all zero while its {@code metrics} setting is false.
+ * What a server answered since it started, as far as it counted: while its {@code metrics} setting
+ * is false nothing is added, and what was counted before stays.
  *
  * @param answered every response by status class: mounted applications', the server's own
  *     (404 when nothing is mounted, refusals) and 499 for clients that left
