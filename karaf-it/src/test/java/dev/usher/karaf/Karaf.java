@@ -107,16 +107,9 @@ final class Karaf implements AutoCloseable {
         return karaf;
     }
 
-    Path home() {
-        return home;
-    }
-
+    /** Its etc/, where configuration files written before the start are read. */
     Path etc() {
         return home.resolve("etc");
-    }
-
-    int sshPort() {
-        return sshPort;
     }
 
     /** Starts {@code bin/karaf server} and waits until its SSH port answers. */

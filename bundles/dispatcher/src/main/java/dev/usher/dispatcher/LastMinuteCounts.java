@@ -1,7 +1,6 @@
 package dev.usher.dispatcher;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,10 +70,7 @@ final class LastMinuteCounts {
         long current = second(nowNanos);
         int seconds = (int) Math.max(1, Math.min(SECONDS, current - startSecond));
         List<Long> perSecond = new ArrayList<>(seconds);
-        Map<StatusClass, Long> answered = new EnumMap<>(StatusClass.class);
-        for (StatusClass statusClass : StatusClass.values()) {
-            answered.put(statusClass, 0L);
-        }
+        Map<StatusClass, Long> answered = StatusCounts.zeros();
         for (long s = current - seconds; s < current; s++) {
             Slot slot = slots[(int) Math.floorMod(s, SLOTS)];
             if (slot.second == s) {

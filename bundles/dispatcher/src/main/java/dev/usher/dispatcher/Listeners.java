@@ -86,7 +86,7 @@ final class Listeners {
      */
     synchronized void commit(Change change, IoLoop acceptor) {
         // the settings that came with the change are in place by now
-        String scheme = server.adjustments().tls().enabled() ? "https" : "http";
+        String scheme = scheme();
         for (Listener listener : change.bound()) {
             listener.register(acceptor);
             logger.info("Serving on {}", listener.url(scheme));
@@ -149,8 +149,13 @@ final class Listeners {
 
     /** Where clients reach the server now: {@code http://127.0.0.1:8080}, {@code unix:/path}. */
     synchronized List<String> urls() {
-        String scheme = server.adjustments().tls().enabled() ? "https" : "http";
+        String scheme = scheme();
         return current.stream().map(listener -> listener.url(scheme)).toList();
+    }
+
+    /** The scheme of the server's listeners, as its settings say now. */
+    private String scheme() {
+        return server.adjustments().tls().enabled() ? "https" : "http";
     }
 
     /** The addresses bound now. */

@@ -17,13 +17,14 @@ final class RequestTally {
     private static final int CLASSES = StatusClass.values().length;
 
     private ServerMetrics metrics;
-    /** The mount the counts in {@link #mountClasses} are for; null while they are empty. */
-    private String mount;
-    private final long[] mountClasses = new long[CLASSES];
+    /** The mounts counted at, the first {@link #used} of them; a task rarely answers at more than one. */
+    private String[] mounts = new String[2];
+    /** Per mount of {@link #mounts}, its responses by class ordinal. */
+    private long[][] mountClasses = {new long[CLASSES], new long[CLASSES]};
+    private int used;
     private final long[] allClasses = new long[CLASSES];
     private final long[] buckets = new long[DurationBuckets.BUCKETS];
     private long sumNanos;
-    private boolean empty = true;
 
     private RequestTally() {
     }
@@ -37,31 +38,44 @@ final class RequestTally {
 
     /** One request answered: the statuses, mounts and durations a {@link ServerMetrics} counts. */
     void answered(String mountLabel, int status, long nanos) {
-        if (mount != null && !mount.equals(mountLabel)) {
-            metrics.addToMount(mount, mountClasses);
-            Arrays.fill(mountClasses, 0);
-        }
-        mount = mountLabel;
         int statusClass = StatusClass.of(status).ordinal();
-        mountClasses[statusClass]++;
+        mountClasses[mountIndex(mountLabel)][statusClass]++;
         allClasses[statusClass]++;
         buckets[DurationBuckets.bucket(nanos)]++;
         sumNanos += nanos;
-        empty = false;
     }
 
-    /** Adds what was counted to the server's counters and starts again from nothing. */
+    /** Adds what was counted to the server's counters, all at once, and starts again from nothing. */
     void flush(long nowNanos) {
-        if (empty) {
+        if (used == 0) {
             return;
         }
-        metrics.addToMount(mount, mountClasses);
+        for (int i = 0; i < used; i++) {
+            metrics.addToMount(mounts[i], mountClasses[i]);
+            Arrays.fill(mountClasses[i], 0);
+            mounts[i] = null;
+        }
+        used = 0;
         metrics.add(allClasses, buckets, sumNanos, nowNanos);
-        Arrays.fill(mountClasses, 0);
         Arrays.fill(allClasses, 0);
         Arrays.fill(buckets, 0);
         sumNanos = 0;
-        mount = null;
-        empty = true;
+    }
+
+    private int mountIndex(String mountLabel) {
+        for (int i = 0; i < used; i++) {
+            if (mounts[i].equals(mountLabel)) {
+                return i;
+            }
+        }
+        if (used == mounts.length) {
+            mounts = Arrays.copyOf(mounts, used * 2);
+            mountClasses = Arrays.copyOf(mountClasses, used * 2);
+            for (int i = used; i < mountClasses.length; i++) {
+                mountClasses[i] = new long[CLASSES];
+            }
+        }
+        mounts[used] = mountLabel;
+        return used++;
     }
 }

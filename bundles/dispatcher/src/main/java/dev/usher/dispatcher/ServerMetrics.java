@@ -23,8 +23,7 @@ final class ServerMetrics {
     static final String NO_MOUNT = Traffic.NO_MOUNT;
 
     private volatile boolean enabled;
-    private final StatusCounts answered = new StatusCounts();
-    /** By mount prefix ({@code /} for the catch-all), and {@link #NO_MOUNT}. */
+    /** By mount prefix ({@code /} for the catch-all), and {@link #NO_MOUNT}; the totals are their sums. */
     private final ConcurrentHashMap<String, StatusCounts> byMount = new ConcurrentHashMap<>();
     private final DurationBuckets durations = new DurationBuckets();
     private final LastMinuteCounts lastMinute;
@@ -53,44 +52,32 @@ final class ServerMetrics {
     }
 
     /**
-     * One request answered.
+     * One request answered, outside a task's tally; the caller has checked {@link #enabled}.
      *
      * @param mount the prefix of the application that answered ({@code /} for the catch-all), or
      *     {@link #NO_MOUNT}
-     * @param refused whether the server refused it before any application saw it
      */
-    void answered(String mount, int status, long nanos, boolean refused, long nowNanos) {
-        if (!enabled) {
-            return;
-        }
+    void answered(String mount, int status, long nanos, long nowNanos) {
         StatusClass statusClass = StatusClass.of(status);
-        answered.count(statusClass);
-        StatusCounts counts = byMount.get(mount);
-        if (counts == null) {
-            counts = byMount.computeIfAbsent(mount, key -> new StatusCounts());
-        }
-        counts.count(statusClass);
+        countsAt(mount).count(statusClass);
         durations.record(nanos);
         lastMinute.count(statusClass, nowNanos);
-        if (refused) {
-            refused(status);
-        }
     }
 
     /** Adds the responses a {@link RequestTally} counted at {@code mount}, by class ordinal. */
     void addToMount(String mount, long[] perClass) {
-        StatusCounts counts = byMount.get(mount);
-        if (counts == null) {
-            counts = byMount.computeIfAbsent(mount, key -> new StatusCounts());
-        }
-        counts.add(perClass);
+        countsAt(mount).add(perClass);
     }
 
-    /** Adds what a {@link RequestTally} counted over its task: responses by class, durations by bucket. */
+    /** Adds what a {@link RequestTally} counted over its task: durations by bucket, and the last minute's classes. */
     void add(long[] perClass, long[] perBucket, long sumNanos, long nowNanos) {
-        answered.add(perClass);
         durations.add(perBucket, sumNanos);
         lastMinute.add(perClass, nowNanos);
+    }
+
+    private StatusCounts countsAt(String mount) {
+        StatusCounts counts = byMount.get(mount);
+        return counts != null ? counts : byMount.computeIfAbsent(mount, key -> new StatusCounts());
     }
 
     /** A request the server refused before any application saw it, with {@code status}. */
@@ -159,7 +146,7 @@ final class ServerMetrics {
     /** The responses of the application mounted at {@code prefix}, every class present. */
     Map<StatusClass, Long> answeredAt(String prefix) {
         StatusCounts counts = byMount.get(prefix);
-        return counts == null ? new StatusCounts().snapshot() : counts.snapshot();
+        return counts == null ? StatusCounts.zeros() : counts.snapshot();
     }
 
     /** The responses by mount, sorted by prefix; {@link #NO_MOUNT} for the server's own. */
@@ -172,7 +159,10 @@ final class ServerMetrics {
     Traffic traffic(long nowNanos) {
         Map<Integer, Long> refused = new TreeMap<>();
         refusals.forEach((status, n) -> refused.put(status, n.sum()));
-        return new Traffic(answered.snapshot(), answeredByMount(), bytesIn.sum(), bytesOut.sum(), durations.snapshot(),
+        Map<String, Map<StatusClass, Long>> byPrefix = answeredByMount();
+        Map<StatusClass, Long> answered = StatusCounts.zeros();
+        byPrefix.values().forEach(counts -> StatusCounts.addTo(answered, counts));
+        return new Traffic(answered, byPrefix, bytesIn.sum(), bytesOut.sum(), durations.snapshot(),
                 lastMinute.snapshot(nowNanos), refused, spilledRequests.sum(), spilledResponses.sum());
     }
 }

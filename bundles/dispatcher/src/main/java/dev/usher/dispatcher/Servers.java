@@ -166,23 +166,25 @@ public final class Servers implements ServerMonitor {
 
     @Override
     public List<ServerStatus> servers() {
-        List<Server> running;
-        synchronized (this) {
-            running = servers.values().stream().sorted(Comparator.comparing(Server::name)).toList();
-        }
         // outside the lock: a snapshot waits for every loop, and settings may change meanwhile
         Mounts current = mounts;
-        return running.stream().map(server -> StatusSnapshots.of(server, settingsOf(server.name()), current,
+        return running().stream().map(server -> StatusSnapshots.of(server, settingsOf(server.name()), current,
                 application -> names.getOrDefault(application, application.getClass().getName()))).toList();
     }
 
     @Override
     public List<ConnectionStatus> connections() {
-        List<Server> running;
-        synchronized (this) {
-            running = servers.values().stream().sorted(Comparator.comparing(Server::name)).toList();
-        }
-        return running.stream().flatMap(server -> StatusSnapshots.connections(server).stream()).toList();
+        return running().stream().flatMap(server -> StatusSnapshots.connections(server).stream()).toList();
+    }
+
+    @Override
+    public List<String> serverNames() {
+        return running().stream().map(Server::name).toList();
+    }
+
+    /** The running servers, by name. */
+    private synchronized List<Server> running() {
+        return servers.values().stream().sorted(Comparator.comparing(Server::name)).toList();
     }
 
     private synchronized ServerSettings settingsOf(String name) {

@@ -40,19 +40,20 @@ final class StatusCounts {
         }
     }
 
-    long total() {
-        long total = 0;
-        for (LongAdder adder : byClass) {
-            total += adder.sum();
-        }
-        return total;
-    }
-
     /** The counts now, every class present. */
     Map<StatusClass, Long> snapshot() {
         Map<StatusClass, Long> counts = new EnumMap<>(StatusClass.class);
         for (StatusClass statusClass : StatusClass.values()) {
             counts.put(statusClass, byClass[statusClass.ordinal()].sum());
+        }
+        return counts;
+    }
+
+    /** A count of 0 for every class, to add to. */
+    static Map<StatusClass, Long> zeros() {
+        Map<StatusClass, Long> counts = new EnumMap<>(StatusClass.class);
+        for (StatusClass statusClass : StatusClass.values()) {
+            counts.put(statusClass, 0L);
         }
         return counts;
     }

@@ -265,12 +265,12 @@ final class Task implements Runnable, CallPacing.Calls, AsyncExchange.Starter {
         if (counted) {
             String mount = request == null ? ServerMetrics.NO_MOUNT : MountPoint.label(request.mount().prefix());
             if (into == null) {
-                metrics.answered(mount, status, now - started, received.isRefused(), now);
+                metrics.answered(mount, status, now - started, now);
             } else {
                 into.answered(mount, status, now - started);
-                if (received.isRefused()) {
-                    metrics.refused(status);
-                }
+            }
+            if (received.isRefused()) {
+                metrics.refused(status);
             }
         }
         if (log != null) {

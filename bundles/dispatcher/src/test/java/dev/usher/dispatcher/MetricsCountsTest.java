@@ -79,7 +79,7 @@ class MetricsCountsTest {
             done.add(pool.submit(() -> {
                 go.await();
                 for (int i = 0; i < each; i++) {
-                    metrics.answered("/", 200, 1000, false, System.nanoTime());
+                    metrics.answered("/", 200, 1000, System.nanoTime());
                     metrics.received(10);
                 }
                 return null;

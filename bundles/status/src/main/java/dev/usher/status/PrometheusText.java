@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.ToDoubleFunction;
 
 import dev.usher.dispatcher.monitor.ConnectionPhase;
 import dev.usher.dispatcher.monitor.DurationHistogram;
@@ -23,6 +24,8 @@ final class PrometheusText {
 
     private final StringBuilder text = new StringBuilder(8192);
     private final List<ServerStatus> servers;
+    /** The family being written: its samples' name. */
+    private String current;
 
     private PrometheusText(List<ServerStatus> servers) {
         this.servers = servers;
@@ -91,15 +94,13 @@ final class PrometheusText {
         return text.toString();
     }
 
-    private void counter(String name, String help, java.util.function.ToDoubleFunction<ServerStatus> value) {
+    private void counter(String name, String help, ToDoubleFunction<ServerStatus> value) {
         family(name, "counter", help, (server, out) -> sample(out, server, "", value.applyAsDouble(server)));
     }
 
-    private void gauge(String name, String help, java.util.function.ToDoubleFunction<ServerStatus> value) {
+    private void gauge(String name, String help, ToDoubleFunction<ServerStatus> value) {
         family(name, "gauge", help, (server, out) -> sample(out, server, "", value.applyAsDouble(server)));
     }
-
-    private String current;
 
     private void family(String name, String type, String help, BiConsumer<ServerStatus, StringBuilder> samples) {
         text.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n"))

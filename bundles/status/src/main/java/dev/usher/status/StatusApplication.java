@@ -5,14 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 
 import dev.usher.api.HttpApplication;
 import dev.usher.api.HttpRequest;
 import dev.usher.api.HttpResponse;
 import dev.usher.config.AllowedPeers;
 import dev.usher.dispatcher.monitor.ServerMonitor;
-import dev.usher.dispatcher.monitor.ServerStatus;
 
 /**
  * The status, below its mount: the page ({@code /}), which loads {@code json} every two seconds
@@ -69,12 +67,14 @@ final class StatusApplication implements HttpApplication {
         }
     }
 
-    /** 200 while a server runs, which it does if it answers at all; the servers' names and connections say more. */
+    /**
+     * 200 while a server runs, which it does if it answers at all, with the servers' names. A
+     * balancer asks every few seconds: no snapshot, which would wake every I/O loop.
+     */
     private void health(HttpResponse response) throws IOException {
-        List<ServerStatus> servers = monitor.servers();
         JsonWriter json = new JsonWriter().beginObject().name("status").value("serving").name("servers").beginArray();
-        for (ServerStatus server : servers) {
-            json.value(server.name());
+        for (String server : monitor.serverNames()) {
+            json.value(server);
         }
         send(response, 200, "application/json", json.endArray().endObject().text());
     }

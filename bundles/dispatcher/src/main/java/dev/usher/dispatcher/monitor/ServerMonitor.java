@@ -18,4 +18,7 @@ public interface ServerMonitor {
 
     /** Every open connection of every running server. */
     List<ConnectionStatus> connections();
+
+    /** The running servers' names, in order: what {@link #servers} would list, without asking any loop. */
+    List<String> serverNames();
 }
