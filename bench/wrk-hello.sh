@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 10's benchmark: Usher's "hello" against minimal Jetty 12, Netty 4.2 and (if
-# installed) nginx servers, one at a time on loopback, printed as ONE table (stdout):
+# installed) nginx servers, and Usher's servlet hello against Apache Felix HTTP Jetty's, one
+# at a time on loopback, printed as ONE table (stdout):
 #
 #   row             one server configuration, hit on one path
 #   c16, c256       req/s at wrk -t1 -c16 / -c256
@@ -11,7 +12,10 @@
 #                   divided by the requests those two runs completed
 #   start-up ms     from launching the server (JVM) to its first 200 on the row's path
 #
-# followed by each usher row's ratios to netty and jetty. Progress goes to stderr.
+# followed by each usher row's ratios to netty and jetty; when they ran, the access-logging
+# rows' ratios to usher-nolog, usher-nolog's to usher-nometrics, each usher row's ratios to
+# felix-jetty and usher-servlet's to usher-nolog (the servlet layer's cost). Progress goes to
+# stderr.
 #
 #   bench/wrk-hello.sh [USHER_JAR] [DURATION]
 #
@@ -28,17 +32,27 @@
 #                      usher-blocking  usher-nolog, hit on /blocking (the same hello on an application thread)
 #                      usher-nometrics usher-nolog with metrics=false (nothing counted per request); not in
 #                                      the default rows: ROWS="usher-nolog usher-nometrics" prints the ratio
+#                      usher-servlet   usher-nolog with the servlet whiteboard and the demo servlets
+#                                      deployed ($USHER_SERVLET_BUNDLES copied into DIR/deploy), hit on
+#                                      /servlet/hello; not in the default rows
 #                      jetty, netty    bench/target/{jetty,netty}-hello.jar
+#                      felix-jetty     bench/target/felix-jetty-hello.jar: Apache Felix HTTP Jetty 12 (OSGi
+#                                      servlet whiteboard) with the demo servlets, hit on /servlet/hello; not
+#                                      in the default rows: ROWS="usher-nolog usher-servlet felix-jetty"
 #                      nginx           nginx, one worker, access_log off (skipped when nginx is missing)
 #   JVM_OPTS         JVM options for the Java servers  (default "-Xms1g -Xmx1g -XX:+UseParallelGC")
 #   WARMUP           wrk -c256 warm-up per row before the measured runs (default 10s)
 #   STARTUP_TIMEOUT  seconds to wait for a server's first 200 (default 60)
 #   PIPELINE_DEPTH, PIPELINE_CONNECTIONS   the pipelined run (default 16 requests per write, c256)
 #   JETTY_JAR, NETTY_JAR   the yardsticks (default bench/target/jetty-hello.jar, netty-hello.jar)
+#   FELIX_JETTY_JAR  the servlet yardstick (default bench/target/felix-jetty-hello.jar)
+#   USHER_SERVLET_BUNDLES  space-separated bundle jars the usher-servlet row deploys (default: the
+#                    servlet and demo-servlet bundles' target/ jars and Felix's servlet API 3.0.0 from
+#                    ~/.m2), until the runtime includes them
 #   NGINX            the nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 #   USHER_CMD        command starting the usher rows' server instead of the Usher jar; run by
 #                    bash in the row's directory (etc/ already written) with PORT, JVM_OPTS,
-#                    JETTY_JAR and NETTY_JAR exported
+#                    JETTY_JAR, NETTY_JAR and FELIX_JETTY_JAR exported
 #   ROUNDS           how many times to run every row (default 1): the rows take turns, round
 #                    after round, and the table shows each figure's median over the rounds, so
 #                    that a noisy minute on a shared machine weighs on one round of one row
@@ -56,6 +70,12 @@ DURATION=${2:-${DURATION:-10s}}
 export JVM_OPTS=${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 JETTY_JAR=${JETTY_JAR:-$here/target/jetty-hello.jar}
 NETTY_JAR=${NETTY_JAR:-$here/target/netty-hello.jar}
+FELIX_JETTY_JAR=${FELIX_JETTY_JAR:-$here/target/felix-jetty-hello.jar}
+# The runtime does not include the servlet whiteboard yet, so the usher-servlet row deploys it
+# (with the demo servlets and the servlet API it imports) through FileInstall's deploy/.
+USHER_SERVLET_BUNDLES=${USHER_SERVLET_BUNDLES:-$here/../bundles/servlet/target/usher-servlet-0.1.0-SNAPSHOT.jar \
+$here/../bundles/demo-servlet/target/usher-demo-servlet-0.1.0-SNAPSHOT.jar \
+$HOME/.m2/repository/org/apache/felix/org.apache.felix.http.servlet-api/3.0.0/org.apache.felix.http.servlet-api-3.0.0.jar}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 WARMUP=${WARMUP:-10s}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
@@ -67,7 +87,7 @@ VERBOSE=${VERBOSE:-0}
 ROUNDS=${ROUNDS:-1}
 round=1
 PIPELINE_LUA=$here/pipeline.lua
-ALL_ROWS=" usher usher-stdout usher-file usher-nolog usher-blocking usher-nometrics jetty netty nginx "
+ALL_ROWS=" usher usher-stdout usher-file usher-nolog usher-blocking usher-nometrics usher-servlet jetty netty felix-jetty nginx "
 
 say() { echo "$*" >&2; }
 die() { say "wrk-hello: $*"; exit 1; }
@@ -91,18 +111,38 @@ check_setup() {
             if [[ -z ${USHER_CMD:-} ]]; then
                 [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
                 USHER_JAR=$(absolute "$USHER_JAR")
-            fi ;;
+            fi
+            if [[ $row == usher-servlet ]]; then check_servlet_bundles; fi ;;
         jetty)
             [[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package" ;;
         netty)
             [[ -f $NETTY_JAR ]] || die "$NETTY_JAR missing; build it with: mvn -f $here/pom.xml package" ;;
+        felix-jetty)
+            [[ -f $FELIX_JETTY_JAR ]] || die "$FELIX_JETTY_JAR missing; build it with: mvn -f $here/pom.xml package" \
+                "(after mvn install -pl bundles/demo-servlet -am)" ;;
         esac
     done
     # Exported for USHER_CMD, whichever rows run.
     if [[ -f $JETTY_JAR ]]; then JETTY_JAR=$(absolute "$JETTY_JAR"); fi
     if [[ -f $NETTY_JAR ]]; then NETTY_JAR=$(absolute "$NETTY_JAR"); fi
-    export JETTY_JAR NETTY_JAR
+    if [[ -f $FELIX_JETTY_JAR ]]; then FELIX_JETTY_JAR=$(absolute "$FELIX_JETTY_JAR"); fi
+    export JETTY_JAR NETTY_JAR FELIX_JETTY_JAR
     CLK_TCK=$(getconf CLK_TCK)
+}
+
+# check_servlet_bundles: every jar of USHER_SERVLET_BUNDLES is there (split on spaces, so no
+# path may hold one); sets servlet_bundles to their absolute paths.
+check_servlet_bundles() {
+    local jar i
+    servlet_bundles=()
+    read -ra servlet_bundles <<<"$USHER_SERVLET_BUNDLES"
+    ((${#servlet_bundles[@]})) || die "USHER_SERVLET_BUNDLES is empty"
+    for jar in "${servlet_bundles[@]}"; do
+        [[ -f $jar ]] || die "$jar missing (USHER_SERVLET_BUNDLES); build the bundles with:" \
+            "mvn install -DskipTests -pl bundles/servlet,bundles/demo-servlet -am;" \
+            "mvn -f $here/pom.xml package fetches Felix's servlet API into ~/.m2"
+    done
+    for i in "${!servlet_bundles[@]}"; do servlet_bundles[i]=$(absolute "${servlet_bundles[i]}"); done
 }
 
 work=
@@ -193,6 +233,7 @@ write_nginx_config() {
 row_path() {
     case $1 in
     usher-blocking) echo /blocking ;;
+    usher-servlet | felix-jetty) echo /servlet/hello ;;
     *) echo / ;;
     esac
 }
@@ -206,6 +247,12 @@ prepare_row() {
     case $row in
     usher*)
         write_usher_config "$row" "$dir" "$port"
+        # FileInstall installs and starts deploy/*.jar in its first scan, during the runtime's
+        # start, so the start-up column covers the servlet bundles too.
+        if [[ $row == usher-servlet ]]; then
+            mkdir -p "$dir/deploy"
+            cp "${servlet_bundles[@]}" "$dir/deploy/"
+        fi
         printf -v q %q "$USHER_JAR"
         row_cmd=${USHER_CMD:-"exec java \$JVM_OPTS -jar $q"} ;;
     jetty)
@@ -213,6 +260,9 @@ prepare_row() {
         row_cmd="exec java \$JVM_OPTS -jar $q \$PORT" ;;
     netty)
         printf -v q %q "$NETTY_JAR"
+        row_cmd="exec java \$JVM_OPTS -jar $q \$PORT" ;;
+    felix-jetty)
+        printf -v q %q "$FELIX_JETTY_JAR"
         row_cmd="exec java \$JVM_OPTS -jar $q \$PORT" ;;
     nginx)
         write_nginx_config "$dir" "$port"
@@ -512,6 +562,46 @@ print_metrics_ratio() {
     printf "$fmt" "usher-nolog" "${cells[@]}"
 }
 
+# print_felix_ratios: each usher row against felix-jetty, when it ran: the servlet rows side by
+# side (usher-servlet / felix-jetty), and the plain rows against a servlet container.
+print_felix_ratios() {
+    local row col cells fmt='%-15s %10s %10s %10s %10s\n'
+    [[ -n ${rps_of[felix-jetty.c16]:-} ]] || return 0
+    [[ " $ROWS " == *" usher"* ]] || return 0
+    echo
+    echo "usher rows / felix-jetty (req/s: above 1 is faster; CPU us/req: below 1 is cheaper)"
+    # shellcheck disable=SC2059
+    printf "$fmt" row c16 c256 pipelined cpu
+    for row in $ROWS; do
+        [[ $row == usher* ]] || continue
+        cells=()
+        for col in c16 c256 pipelined; do
+            cells+=("$(ratio "${rps_of[$row.$col]:-}" "${rps_of[felix-jetty.$col]}")")
+        done
+        cells+=("$(ratio "${cpu_us_of[$row]:-}" "${cpu_us_of[felix-jetty]:-}")")
+        # shellcheck disable=SC2059
+        printf "$fmt" "$row" "${cells[@]}"
+    done
+}
+
+# print_servlet_ratio: usher-servlet against usher-nolog, when both ran: the same hello's bytes
+# through the servlet whiteboard and through Usher's own contract, so what the servlet layer costs.
+print_servlet_ratio() {
+    local col cells fmt='%-15s %10s %10s %10s %10s\n'
+    [[ -n ${rps_of[usher-servlet.c16]:-} && -n ${rps_of[usher-nolog.c16]:-} ]] || return 0
+    echo
+    echo "servlet layer: usher-servlet / usher-nolog (req/s; CPU us/req)"
+    # shellcheck disable=SC2059
+    printf "$fmt" row c16 c256 pipelined cpu
+    cells=()
+    for col in c16 c256 pipelined; do
+        cells+=("$(ratio "${rps_of[usher-servlet.$col]}" "${rps_of[usher-nolog.$col]}")")
+    done
+    cells+=("$(ratio "${cpu_us_of[usher-servlet]:-}" "${cpu_us_of[usher-nolog]:-}")")
+    # shellcheck disable=SC2059
+    printf "$fmt" "usher-servlet" "${cells[@]}"
+}
+
 main() {
     local row
     check_setup
@@ -541,6 +631,8 @@ main() {
     print_ratios
     print_log_ratios
     print_metrics_ratio
+    print_felix_ratios
+    print_servlet_ratio
     if ((${#failures[@]})); then
         printf 'FAIL: %s\n' "${failures[@]}" >&2
         exit 1

@@ -18,15 +18,15 @@ final class ServletMappings<T> {
     record Entry<T>(ServletPattern pattern, T target) {
     }
 
-    /** What a path resolved to: the target and the servlet path and path info of its match. */
-    record Resolved<T>(T target, ServletPattern.Match match) {
+    /** What a path resolved to: the target, the pattern that matched, and the servlet path and path info of its match. */
+    record Resolved<T>(T target, ServletPattern pattern, ServletPattern.Match match) {
     }
 
-    private final Map<String, T> exact = new HashMap<>();
-    private final Map<String, T> prefixes = new HashMap<>();
-    private final Map<String, T> extensions = new HashMap<>();
-    private T contextRoot;
-    private T defaultServlet;
+    private final Map<String, Entry<T>> exact = new HashMap<>();
+    private final Map<String, Entry<T>> prefixes = new HashMap<>();
+    private final Map<String, Entry<T>> extensions = new HashMap<>();
+    private Entry<T> contextRoot;
+    private Entry<T> defaultServlet;
 
     /**
      * @param entries best first: where two entries have the same pattern, the first wins (the
@@ -35,17 +35,16 @@ final class ServletMappings<T> {
     ServletMappings(List<Entry<T>> entries) {
         for (Entry<T> entry : entries) {
             ServletPattern pattern = entry.pattern();
-            T target = entry.target();
             if (pattern instanceof ServletPattern.Exact e) {
-                exact.putIfAbsent(e.text(), target);
+                exact.putIfAbsent(e.text(), entry);
             } else if (pattern instanceof ServletPattern.PathPrefix p) {
-                prefixes.putIfAbsent(p.prefix(), target);
+                prefixes.putIfAbsent(p.prefix(), entry);
             } else if (pattern instanceof ServletPattern.Extension x) {
-                extensions.putIfAbsent(x.extension(), target);
+                extensions.putIfAbsent(x.extension(), entry);
             } else if (pattern instanceof ServletPattern.ContextRoot) {
-                contextRoot = contextRoot == null ? target : contextRoot;
+                contextRoot = contextRoot == null ? entry : contextRoot;
             } else {
-                defaultServlet = defaultServlet == null ? target : defaultServlet;
+                defaultServlet = defaultServlet == null ? entry : defaultServlet;
             }
         }
     }
@@ -53,11 +52,11 @@ final class ServletMappings<T> {
     /** The servlet for {@code path}, the decoded path within the context ({@code /} for its root); null for none. */
     Resolved<T> resolve(String path) {
         if (path.equals("/") && contextRoot != null) {
-            return new Resolved<>(contextRoot, new ServletPattern.Match("", "/"));
+            return resolved(contextRoot, new ServletPattern.Match("", "/"));
         }
-        T target = exact.get(path);
+        Entry<T> target = exact.get(path);
         if (target != null) {
-            return new Resolved<>(target, new ServletPattern.Match(path, null));
+            return resolved(target, new ServletPattern.Match(path, null));
         }
         if (!prefixes.isEmpty()) {
             // the longest prefix: the whole path, then without its last segment, down to /*'s ""
@@ -66,7 +65,7 @@ final class ServletMappings<T> {
                 String prefix = path.substring(0, end);
                 target = prefixes.get(prefix);
                 if (target != null) {
-                    return new Resolved<>(target, new ServletPattern.Match(prefix,
+                    return resolved(target, new ServletPattern.Match(prefix,
                             end == path.length() ? null : path.substring(end)));
                 }
                 end = end == 0 ? -1 : path.lastIndexOf('/', end - 1);
@@ -77,9 +76,18 @@ final class ServletMappings<T> {
         if (dot >= lastSegment && !extensions.isEmpty()) {
             target = extensions.get(path.substring(dot + 1));
             if (target != null) {
-                return new Resolved<>(target, new ServletPattern.Match(path, null));
+                return resolved(target, new ServletPattern.Match(path, null));
             }
         }
-        return defaultServlet == null ? null : new Resolved<>(defaultServlet, new ServletPattern.Match(path, null));
+        return defaultServlet == null ? null : resolved(defaultServlet, new ServletPattern.Match(path, null));
+    }
+
+    private static <T> Resolved<T> resolved(Entry<T> entry, ServletPattern.Match match) {
+        return new Resolved<>(entry.target(), entry.pattern(), match);
+    }
+
+    /** Whether no pattern leads anywhere. */
+    boolean isEmpty() {
+        return exact.isEmpty() && prefixes.isEmpty() && extensions.isEmpty() && contextRoot == null && defaultServlet == null;
     }
 }

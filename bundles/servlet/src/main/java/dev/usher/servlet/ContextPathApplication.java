@@ -1,0 +1,150 @@
+package dev.usher.servlet;
+
+import java.util.List;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletResponse;
+
+import org.osgi.service.servlet.context.ServletContextHelper;
+
+import dev.usher.api.HttpApplication;
+import dev.usher.api.HttpRequest;
+import dev.usher.api.HttpResponse;
+
+/**
+ * The Usher application mounted at one context path: Usher routes a request here by the
+ * longest mount prefix, as the Servlet specification chooses a context by its longest path.
+ * Here the contexts sharing the path are tried best ranked first until one has a servlet or
+ * resource for the request (Compendium 140.4); the preprocessors run, then the helper's
+ * {@code handleSecurity}, the request listeners, the filters and the servlet.
+ */
+final class ContextPathApplication implements HttpApplication {
+
+    private final Whiteboard whiteboard;
+    private final String path;
+
+    ContextPathApplication(Whiteboard whiteboard, String path) {
+        this.whiteboard = whiteboard;
+        this.path = path;
+    }
+
+    /** The context path it serves: empty for {@code /}. */
+    String path() {
+        return path;
+    }
+
+    @Override
+    public void handle(HttpRequest exchange, HttpResponse response) throws Exception {
+        List<ContextRuntime> contexts = whiteboard.contextsAt(path);
+        if (contexts.isEmpty()) {
+            // the context went away between Usher's routing and this call
+            response.status(404);
+            return;
+        }
+        String within = exchange.pathInfo().isEmpty() ? "/" : exchange.pathInfo();
+        ContextRuntime chosen = contexts.get(0);
+        ServletMappings.Resolved<ActiveServlet> resolved = null;
+        for (ContextRuntime context : contexts) {
+            resolved = context.routing().mappings().resolve(within);
+            if (resolved != null) {
+                chosen = context;
+                break;
+            }
+        }
+        ContextState state = chosen.state();
+        ActiveServlet servlet = resolved == null ? null : resolved.target();
+        BundleServletContext view = servlet != null ? servlet.context() : chosen.anyView();
+        WhiteboardResponse servletResponse = new WhiteboardResponse(response, state.responseEncoding());
+        WhiteboardRequest request = new WhiteboardRequest(exchange, servletResponse, state, view, servlet, within, resolved);
+        List<ActivePreprocessor> preprocessors = whiteboard.preprocessors();
+        if (preprocessors.isEmpty()) {
+            serve(state, request, servletResponse);
+        } else {
+            new Preprocessing(preprocessors, state, request, servletResponse).doFilter(request, servletResponse);
+        }
+    }
+
+    /** The end of the preprocessors: the context's security, listeners, filters and servlet. */
+    private static void serve(ContextState state, WhiteboardRequest request, WhiteboardResponse response) throws Exception {
+        ContextRouting routing = state.runtime().routing();
+        ActiveServlet servlet = request.servlet();
+        ServletContextHelper helper = servlet == null ? null : servlet.context().helper();
+        boolean secured = false;
+        ContextListeners listeners = state.listeners();
+        ServletRequestEvent event = listeners.requests.isEmpty() ? null
+                : new ServletRequestEvent(request.getServletContext(), request);
+        try {
+            if (helper != null && !helper.handleSecurity(request, response)) {
+                if (!response.isCommitted() && response.error() == null && response.getStatus() < 400) {
+                    response.sendError(403);
+                }
+            } else {
+                secured = helper != null;
+                if (event != null) {
+                    listeners.fire(listeners.requests, l -> l.requestInitialized(event));
+                }
+                List<ActiveFilter> filters = Chain.filters(routing, servlet, request.path(), DispatcherType.REQUEST);
+                request.asyncSupported(Chain.asyncSupported(filters, servlet));
+                Chain.run(filters, servlet, request, response);
+            }
+            if (response.error() != null) {
+                ErrorPages.sendError(state, request, response);
+            }
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            ErrorPages.failed(state, request, response, e);
+        } finally {
+            if (secured) {
+                helper.finishSecurity(request, response);
+            }
+        }
+        AsyncState async = request.async();
+        if (async != null && async.started()) {
+            async.callReturned();
+            return;
+        }
+        if (event != null) {
+            listeners.fire(listeners.requests, l -> l.requestDestroyed(event));
+        }
+        try {
+            response.finish();
+        } finally {
+            request.cleanUp();
+        }
+    }
+
+    /** The preprocessors, in ranking order, ending in the context's own processing. */
+    private static final class Preprocessing implements FilterChain {
+        private final List<ActivePreprocessor> preprocessors;
+        private final ContextState state;
+        private final WhiteboardRequest request;
+        private final WhiteboardResponse response;
+        private int next;
+
+        Preprocessing(List<ActivePreprocessor> preprocessors, ContextState state, WhiteboardRequest request,
+                WhiteboardResponse response) {
+            this.preprocessors = preprocessors;
+            this.state = state;
+            this.request = request;
+            this.response = response;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res) throws java.io.IOException, jakarta.servlet.ServletException {
+            if (next < preprocessors.size()) {
+                preprocessors.get(next++).preprocessor().doFilter(req, res, this);
+                return;
+            }
+            try {
+                // a preprocessor may wrap the request; the context still serves Usher's, as 140.5 leaves open
+                serve(state, request, response);
+            } catch (java.io.IOException | jakarta.servlet.ServletException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new jakarta.servlet.ServletException(e);
+            }
+        }
+    }
+}

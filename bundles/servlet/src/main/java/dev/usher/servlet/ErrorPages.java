@@ -1,0 +1,166 @@
+package dev.usher.servlet;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+
+
+/**
+ * Turns a failed call or a {@code sendError} into a response: the context's error page for the
+ * exception's class (or a superclass), else for the status, else a short HTML page. An
+ * exception's message is not shown to the client (it may hold internals); a
+ * {@code sendError} message is, escaped.
+ */
+final class ErrorPages {
+
+    private ErrorPages() {
+    }
+
+    /**
+     * Answers a call that threw; rethrows when the response is committed already, so that Usher
+     * closes the connection rather than send a corrupted answer.
+     */
+    static void failed(ContextState context, WhiteboardRequest request, WhiteboardResponse response, Throwable error)
+            throws Exception {
+        if (response.isCommitted()) {
+            if (error instanceof Exception e) {
+                throw e;
+            }
+            throw (Error) error;
+        }
+        if (error instanceof BadRequestException bad) {
+            render(context, request, response, 400, bad.getMessage(), null);
+            return;
+        }
+        context.log().error("Servlet {} failed on {} {}", request.servlet() == null ? "-" : request.servlet().name(),
+                request.getMethod(), request.getRequestURI(), error);
+        render(context, request, response, 500, null, error);
+    }
+
+    /** Answers a pending {@code sendError}. */
+    static void sendError(ContextState context, WhiteboardRequest request, WhiteboardResponse response) throws Exception {
+        WhiteboardResponse.PendingError pending = response.error();
+        render(context, request, response, pending.status(), pending.message(), null);
+    }
+
+    private static void render(ContextState context, WhiteboardRequest request, WhiteboardResponse response, int status,
+            String message, Throwable error) throws Exception {
+        ContextRouting routing = context.runtime().routing();
+        ActiveServlet page = null;
+        Throwable cause = error;
+        if (error != null) {
+            page = routing.errorPage(error);
+            if (page == null && error instanceof ServletException se && se.getRootCause() != null) {
+                cause = se.getRootCause();
+                page = routing.errorPage(cause);
+            }
+        }
+        if (page == null) {
+            page = routing.errorCodes().get(status);
+        }
+        response.clearError();
+        response.resetBuffer();
+        response.setStatus(status);
+        if (page != null) {
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put(RequestDispatcher.ERROR_STATUS_CODE, status);
+            attributes.put(RequestDispatcher.ERROR_MESSAGE, message != null ? message : HttpResponseReasons.of(status));
+            attributes.put(RequestDispatcher.ERROR_REQUEST_URI, request.getRequestURI());
+            attributes.put(RequestDispatcher.ERROR_SERVLET_NAME, request.servlet() == null ? null : request.servlet().name());
+            if (cause != null) {
+                attributes.put(RequestDispatcher.ERROR_EXCEPTION, cause);
+                attributes.put(RequestDispatcher.ERROR_EXCEPTION_TYPE, cause.getClass());
+            }
+            HttpServletRequest dispatched = new DispatchedRequest(request, DispatcherType.ERROR, context, page, null, null,
+                    attributes);
+            List<ActiveFilter> filters = Chain.filters(routing, page, request.path(), DispatcherType.ERROR);
+            try {
+                Chain.run(filters, page, dispatched, response);
+                if (response.error() == null) {
+                    return;
+                }
+                // the error page itself sent an error: answer that one plainly
+                status = response.error().status();
+                message = response.error().message();
+            } catch (IOException | ServletException | RuntimeException e) {
+                context.log().error("The error page {} failed", page.name(), e);
+                if (response.isCommitted()) {
+                    throw e;
+                }
+                status = 500;
+                message = null;
+            }
+            response.clearError();
+            response.reset();
+            response.setStatus(status);
+        }
+        plainPage(response, status, message);
+    }
+
+    private static void plainPage(WhiteboardResponse response, int status, String message) throws IOException {
+        String reason = HttpResponseReasons.of(status);
+        response.setContentType("text/html;charset=UTF-8");
+        PrintWriter out = response.getWriter();
+        out.print("<!DOCTYPE html>\n<html><head><title>" + status + " " + reason + "</title></head><body><h1>" + status
+                + " " + reason + "</h1>");
+        if (message != null && !message.isEmpty()) {
+            out.print("<p>" + escape(message) + "</p>");
+        }
+        out.print("</body></html>\n");
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Reason phrases, so that error pages name the status. */
+    static final class HttpResponseReasons {
+        private HttpResponseReasons() {
+        }
+
+        static String of(int status) {
+            return switch (status) {
+                case 400 -> "Bad Request";
+                case 401 -> "Unauthorized";
+                case 403 -> "Forbidden";
+                case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 406 -> "Not Acceptable";
+                case 408 -> "Request Timeout";
+                case 409 -> "Conflict";
+                case 410 -> "Gone";
+                case 411 -> "Length Required";
+                case 412 -> "Precondition Failed";
+                case 413 -> "Content Too Large";
+                case 415 -> "Unsupported Media Type";
+                case 416 -> "Range Not Satisfiable";
+                case 429 -> "Too Many Requests";
+                case 500 -> "Internal Server Error";
+                case 501 -> "Not Implemented";
+                case 502 -> "Bad Gateway";
+                case 503 -> "Service Unavailable";
+                case 504 -> "Gateway Timeout";
+                default -> status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Status";
+            };
+        }
+    }
+}
