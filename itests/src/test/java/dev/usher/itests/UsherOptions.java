@@ -58,6 +58,17 @@ final class UsherOptions {
         return options.toArray(Option[]::new);
     }
 
+    /**
+     * Everything but the demo, with the servlet whiteboard and Felix's servlet API bundle (the
+     * Jakarta Servlet 5.0 and 6.0 packages).
+     */
+    static Option[] withServletWhiteboard() {
+        List<Option> options = new ArrayList<>(List.of(build(false)));
+        options.add(bundleFile("org.apache.felix.http.servlet-api"));
+        options.add(bundleFile("usher-servlet"));
+        return options.toArray(Option[]::new);
+    }
+
     private static Option[] build(boolean demo) {
         List<Option> options = new ArrayList<>();
         // Never let the config bundle start a default server on 0.0.0.0:8080.

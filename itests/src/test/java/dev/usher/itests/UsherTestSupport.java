@@ -184,6 +184,11 @@ public abstract class UsherTestSupport {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    /** Unregisters {@code registration} after the test. */
+    protected void track(ServiceRegistration<?> registration) {
+        registrations.add(registration);
+    }
+
     /** An application for the tests: answers with where it was mounted and the path it got. */
     protected static void describeRequest(HttpRequest request, HttpResponse response) throws Exception {
         byte[] body = ("itest script_name=" + request.scriptName() + " path_info=" + request.pathInfo())

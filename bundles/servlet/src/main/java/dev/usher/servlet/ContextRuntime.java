@@ -54,6 +54,8 @@ final class ContextRuntime {
     private final Map<WhiteboardService, ActiveServlet> servlets = new LinkedHashMap<>();
     private final Map<FilterService, ActiveFilter> filters = new LinkedHashMap<>();
     private final Map<ListenerService, ActiveListener> listeners = new LinkedHashMap<>();
+    // members whose init (or contextInitialized) threw: not tried again until their service changes
+    private final Map<WhiteboardService, Failure> failedInits = new HashMap<>();
     private final WhiteboardThreads threads;
     private volatile ContextRouting routing = ContextRouting.EMPTY;
     private volatile BundleServletContext ownView;
@@ -137,6 +139,9 @@ final class ContextRuntime {
      */
     List<Failure> reconcile(List<WhiteboardService> members) {
         List<Failure> failures = new ArrayList<>();
+        failedInits.keySet().retainAll(new HashSet<>(members));
+        failures.addAll(failedInits.values());
+        members = members.stream().filter(m -> !failedInits.containsKey(m)).toList();
         List<Runnable> afterwards = new ArrayList<>();
         reconcileListeners(members, failures);
         reconcileFilters(members, failures, afterwards);
@@ -199,7 +204,7 @@ final class ContextRuntime {
                 } catch (RuntimeException e) {
                     log.error("Listener {} failed in contextInitialized", l.id(), e);
                     unget(l, listener, view);
-                    failures.add(new Failure(l, FAILURE_REASON_EXCEPTION_ON_INIT, id()));
+                    failures.add(initFailed(l));
                     continue;
                 }
                 state.listeners().add(listener, l.types());
@@ -243,7 +248,7 @@ final class ContextRuntime {
                 } catch (Exception | LinkageError e) {
                     log.error("Filter {} failed in init", name, e);
                     unget(f, filter, view);
-                    failures.add(new Failure(f, FAILURE_REASON_EXCEPTION_ON_INIT, id()));
+                    failures.add(initFailed(f));
                     continue;
                 }
                 filters.put(f, new ActiveFilter(f, filter, name, view));
@@ -328,10 +333,16 @@ final class ContextRuntime {
             } else {
                 release(view);
             }
-            failures.add(new Failure(member, FAILURE_REASON_EXCEPTION_ON_INIT, id()));
+            failures.add(initFailed(member));
             return null;
         }
         return new ActiveServlet(member, servlet, name, view, patterns);
+    }
+
+    private Failure initFailed(WhiteboardService member) {
+        Failure failure = new Failure(member, FAILURE_REASON_EXCEPTION_ON_INIT, id());
+        failedInits.put(member, failure);
+        return failure;
     }
 
     private void stop(ActiveServlet active) {

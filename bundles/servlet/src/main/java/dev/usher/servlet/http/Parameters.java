@@ -64,7 +64,10 @@ public final class Parameters {
         parse(new String(read(body, maxBytes), charset), charset, into, maxKeys);
     }
 
-    /** The values of {@code parameters} as arrays, as {@code getParameterMap()} answers them: unmodifiable, in order. */
+    /**
+     * The values of {@code parameters} as arrays, as {@code getParameterMap()} answers them:
+     * unmodifiable, in order.
+     */
     public static Map<String, String[]> toArrays(Map<String, List<String>> parameters) {
         Map<String, String[]> arrays = new LinkedHashMap<>();
         parameters.forEach((name, values) -> arrays.put(name, values.toArray(new String[0])));

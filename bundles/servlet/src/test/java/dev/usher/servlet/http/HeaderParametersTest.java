@@ -29,7 +29,8 @@ class HeaderParametersTest {
 
     @Test
     void aQuotedStringMayHoldSemicolonsEscapedQuotesAndLiteralBackslashes() {
-        HeaderParameters field = HeaderParameters.parse("form-data; a=\"x;y\"; b=\"\\\"q\\\" \\\\\"; c=\"C:\\dir\"; d=e");
+        HeaderParameters field = HeaderParameters.parse(
+                "form-data; a=\"x;y\"; b=\"\\\"q\\\" \\\\\"; c=\"C:\\dir\"; d=e");
         assertEquals("x;y", field.parameter("a"));
         assertEquals("\"q\" \\", field.parameter("b"));
         assertEquals("C:\\dir", field.parameter("c"));
