@@ -15,25 +15,26 @@ import dev.usher.api.HttpRequest;
 import dev.usher.api.HttpResponse;
 
 /**
- * The Usher application mounted at one context path: Usher routes a request here by the
- * longest mount prefix, as the Servlet specification chooses a context by its longest path.
- * Here the contexts sharing the path are tried best ranked first until one has a servlet or
- * resource for the request (Compendium 140.4); the preprocessors run, then the helper's
- * {@code handleSecurity}, the request listeners, the filters and the servlet.
+ * The Usher application mounted at one of a context path's {@linkplain MountPrefixes mount
+ * prefixes}: Usher routes a request here by the longest mount prefix. The contexts sharing the
+ * path are tried best ranked first until one has a servlet or resource for the request
+ * (Compendium 140.4); the preprocessors run, then the helper's {@code handleSecurity}, the
+ * request listeners, the filters and the servlet.
  */
 final class ContextPathApplication implements HttpApplication {
 
     private final Whiteboard whiteboard;
     private final String path;
+    private final String belowContext;
 
-    ContextPathApplication(Whiteboard whiteboard, String path) {
+    /**
+     * @param path the context path it serves: empty for {@code /}
+     * @param mountPrefix where it is mounted: the context path, or a prefix below it
+     */
+    ContextPathApplication(Whiteboard whiteboard, String path, String mountPrefix) {
         this.whiteboard = whiteboard;
         this.path = path;
-    }
-
-    /** The context path it serves: empty for {@code /}. */
-    String path() {
-        return path;
+        this.belowContext = mountPrefix.substring(path.length());
     }
 
     @Override
@@ -44,7 +45,13 @@ final class ContextPathApplication implements HttpApplication {
             response.status(404);
             return;
         }
-        String within = exchange.pathInfo().isEmpty() ? "/" : exchange.pathInfo();
+        // Usher took the mount prefix off; the context takes only its own path off
+        String within = belowContext + exchange.pathInfo();
+        if (within.isEmpty()) {
+            within = "/";
+        }
+        String scriptName = exchange.scriptName();
+        String contextPath = scriptName.substring(0, scriptName.length() - belowContext.length());
         ContextRuntime chosen = contexts.get(0);
         ServletMappings.Resolved<ActiveServlet> resolved = null;
         for (ContextRuntime context : contexts) {
@@ -58,7 +65,8 @@ final class ContextPathApplication implements HttpApplication {
         ActiveServlet servlet = resolved == null ? null : resolved.target();
         BundleServletContext view = servlet != null ? servlet.context() : chosen.anyView();
         WhiteboardResponse servletResponse = new WhiteboardResponse(response, state.responseEncoding());
-        WhiteboardRequest request = new WhiteboardRequest(exchange, servletResponse, state, view, servlet, within, resolved);
+        WhiteboardRequest request = new WhiteboardRequest(exchange, servletResponse, state, view, servlet, contextPath,
+                within, resolved);
         List<ActivePreprocessor> preprocessors = whiteboard.preprocessors();
         if (preprocessors.isEmpty()) {
             serve(state, request, servletResponse);

@@ -28,7 +28,9 @@ import dev.usher.servlet.WhiteboardService.PreprocessorService;
  * service registered, modified or unregistered) reconciles the whole picture: which contexts
  * win their names, which services join which contexts, which servlets win their patterns.
  * What did not change stays initialised; what did is initialised or destroyed; the result is
- * published as an immutable routing, and Usher mounts one application per context path.
+ * published as an immutable routing, and Usher mounts an application at each prefix the
+ * contexts' patterns need ({@link MountPrefixes}), so that native applications and servlets
+ * share the path space by Usher's longest-prefix rule.
  * Because the outcome depends only on the set of services, the order they come and go in
  * never matters.
  *
@@ -52,6 +54,7 @@ final class Whiteboard {
     private final Map<ContextService, ContextRuntime> contexts = new LinkedHashMap<>();
     private final Map<PreprocessorService, ActivePreprocessor> preprocessors = new LinkedHashMap<>();
     private final Map<String, ServiceRegistration<HttpApplication>> mounts = new HashMap<>();
+    private final Map<String, String> mountedContext = new HashMap<>();
     private List<Failure> failures = List.of();
     private List<String> servers = List.of();
     private volatile Map<String, List<ContextRuntime>> byPath = Map.of();
@@ -101,6 +104,7 @@ final class Whiteboard {
                 }
             }
             mounts.clear();
+            mountedContext.clear();
         }
         changed();
     }
@@ -206,6 +210,7 @@ final class Whiteboard {
                     }
                 }
                 mounts.clear();
+                mountedContext.clear();
                 byPath = Map.of();
                 preprocessorChain = List.of();
                 for (ActivePreprocessor active : preprocessors.values()) {
@@ -311,7 +316,7 @@ final class Whiteboard {
         List<ActivePreprocessor> chain = new ArrayList<>(preprocessors.values());
         chain.sort((a, b) -> ContextRuntime.BEST_FIRST.compare(a.service(), b.service()));
         preprocessorChain = List.copyOf(chain);
-        mount(paths.keySet(), serverNames);
+        mount(MountPrefixes.of(contexts.values()), serverNames);
 
         for (ContextRuntime runtime : gone) {
             runtime.shutdown();
@@ -394,30 +399,36 @@ final class Whiteboard {
         }
     }
 
-    /** Registers an Usher application for each context path, and unregisters those of paths gone. */
-    private void mount(java.util.Set<String> paths, List<String> serverNames) {
+    /**
+     * Registers an Usher application at each mount prefix (with the context path it serves), and
+     * unregisters those no longer wanted.
+     */
+    private void mount(Map<String, String> prefixes, List<String> serverNames) {
         for (var it = mounts.entrySet().iterator(); it.hasNext();) {
             var entry = it.next();
-            if (!paths.contains(entry.getKey())) {
+            String contextPath = prefixes.get(entry.getKey());
+            if (contextPath == null || !contextPath.equals(mountedContext.get(entry.getKey()))) {
                 try {
                     entry.getValue().unregister();
                 } catch (IllegalStateException e) {
                     // unregistered already
                 }
                 it.remove();
+                mountedContext.remove(entry.getKey());
             }
         }
-        for (String path : paths) {
-            if (!mounts.containsKey(path)) {
+        prefixes.forEach((prefix, contextPath) -> {
+            if (!mounts.containsKey(prefix)) {
                 Dictionary<String, Object> properties = new Hashtable<>();
-                properties.put(Mount.PROPERTY, path.isEmpty() ? "/" : path);
+                properties.put(Mount.PROPERTY, prefix.isEmpty() ? "/" : prefix);
                 if (!serverNames.isEmpty()) {
                     properties.put(Mount.SERVER_PROPERTY, serverNames.toArray(String[]::new));
                 }
-                mounts.put(path, bundleContext.registerService(HttpApplication.class,
-                        new ContextPathApplication(this, path), properties));
+                mounts.put(prefix, bundleContext.registerService(HttpApplication.class,
+                        new ContextPathApplication(this, contextPath, prefix), properties));
+                mountedContext.put(prefix, contextPath);
             }
-        }
+        });
     }
 
     // ---- what the runtime service reports

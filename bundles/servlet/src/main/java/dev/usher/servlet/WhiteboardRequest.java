@@ -55,9 +55,8 @@ import dev.usher.servlet.http.UploadedPart;
 
 /**
  * {@code HttpServletRequest} on Usher's {@link HttpRequest}, as the request first reaches its
- * context. The paths are the Servlet specification's: the context path is Usher's script name
- * ({@code url_prefix} and the context's path), the servlet path and path info come from the
- * pattern that matched. Forwards, includes and error pages see it through wrappers
+ * context. The paths are the Servlet specification's: the context path is {@code url_prefix}
+ * and the context's path, the servlet path and path info come from the pattern that matched. Forwards, includes and error pages see it through wrappers
  * ({@link DispatchedRequest}) that change what those dispatches change.
  */
 final class WhiteboardRequest implements HttpServletRequest {
@@ -72,6 +71,7 @@ final class WhiteboardRequest implements HttpServletRequest {
     private final ContextState context;
     private final BundleServletContext view;
     private final ActiveServlet servlet;
+    private final String contextPath;
     private final String path;
     private final ServletPattern.Match match;
     private final ServletPattern pattern;
@@ -94,15 +94,18 @@ final class WhiteboardRequest implements HttpServletRequest {
     /**
      * @param servlet the servlet it goes to; null when no servlet matched (the request then only
      *     reaches a 404 error page)
+     * @param contextPath what {@code getContextPath} reports: {@code url_prefix} and the context's path
      * @param path the decoded path within the context ({@code /} for its root)
      */
     WhiteboardRequest(HttpRequest exchange, WhiteboardResponse response, ContextState context,
-            BundleServletContext view, ActiveServlet servlet, String path, ServletMappings.Resolved<ActiveServlet> resolved) {
+            BundleServletContext view, ActiveServlet servlet, String contextPath, String path,
+            ServletMappings.Resolved<ActiveServlet> resolved) {
         this.exchange = exchange;
         this.response = response;
         this.context = context;
         this.view = view;
         this.servlet = servlet;
+        this.contextPath = contextPath;
         this.path = path;
         this.match = resolved == null ? new ServletPattern.Match(path, null) : resolved.match();
         this.pattern = resolved == null ? null : resolved.pattern();
@@ -367,7 +370,7 @@ final class WhiteboardRequest implements HttpServletRequest {
 
     @Override
     public String getContextPath() {
-        return exchange.scriptName();
+        return contextPath;
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * Whether the config bundle can see the metatype API. It imports the API optionally, because a
- * framework without a metatype service (the embedded runtime) has no forms to show; there,
+ * framework without a metatype service (a bare Felix, a Karaf without it) has no forms to show; there,
  * loading {@link ServerMetaType} would fail, so it is asked first. This class itself refers to
  * nothing of the API.
  */
