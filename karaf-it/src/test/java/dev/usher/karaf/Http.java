@@ -59,10 +59,17 @@ final class Http implements AutoCloseable {
         }
     }
 
-    /** Sends {@code GET target} and reads the whole response; the connection stays open. */
-    Response get(String target) throws IOException {
-        out.write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: usher-karaf-it\r\n\r\n")
-                .getBytes(ISO_8859_1));
+    /**
+     * Sends {@code GET target} with any further header fields ({@code Name: value}) and reads the
+     * whole response; the connection stays open.
+     */
+    Response get(String target, String... fields) throws IOException {
+        StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + host
+                + "\r\nUser-Agent: usher-karaf-it\r\n");
+        for (String field : fields) {
+            head.append(field).append("\r\n");
+        }
+        out.write(head.append("\r\n").toString().getBytes(ISO_8859_1));
         out.flush();
         String statusLine = line();
         String[] parts = statusLine.split(" ", 3);

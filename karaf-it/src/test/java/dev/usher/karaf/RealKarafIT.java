@@ -222,6 +222,39 @@ class RealKarafIT {
         assertTrue(stats.output().lines().anyMatch(line -> line.startsWith("default ")), stats.output());
     }
 
+    /**
+     * The servlet whiteboard in Karaf: the demo feature's servlet (built with bnd and the
+     * whiteboard annotations) is served beside the native demo, and {@code usher-webconsole}
+     * brings the Felix Web Console up on Usher, behind its login.
+     */
+    @Test
+    @Order(6)
+    void theDemoServletAndTheWebConsoleRunOnTheWhiteboard() throws Exception {
+        try (Http http = Http.connect(httpPort)) {
+            Http.Response hello = Poll.value("the demo servlet", SERVING, () -> {
+                Http.Response r = http.get("/servlet/hello");
+                return r.status() == 200 ? r : null;
+            });
+            assertEquals("Hello, World!", hello.body());
+            assertEquals("Hello, World!", http.get("/").body(), "the native demo still answers at /");
+        }
+        karaf.shell("feature:install usher-webconsole");
+        String basic = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin".getBytes());
+        String bundles = Poll.value("the Web Console's bundle list", SERVING, () -> {
+            try (Http http = Http.connect(httpPort)) {
+                Http.Response r = http.get("/system/console/bundles.json", basic);
+                return r.status() == 200 ? r.body() : null;
+            }
+        });
+        assertTrue(bundles.contains("\"symbolicName\":\"dev.usher.servlet\""), bundles);
+        try (Http http = Http.connect(httpPort)) {
+            assertEquals(401, http.get("/system/console/bundles").status(), "without credentials");
+            Http.Response page = http.get("/system/console/bundles", basic);
+            assertEquals(200, page.status());
+            assertTrue(page.body().contains("Apache Felix Web Console"), page.body());
+        }
+    }
+
     /** Until the shell's commands are registered, bin/client gets in but says "Command not found". */
     private static void awaitShell() throws Exception {
         Poll.until("Karaf's feature commands over bin/client", Karaf.START, () -> {
