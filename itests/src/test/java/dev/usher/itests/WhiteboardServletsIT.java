@@ -67,6 +67,21 @@ public class WhiteboardServletsIT extends WhiteboardTestSupport {
     }
 
     @Test
+    public void servletsAndNativeApplicationsShareThePathSpaceByLongestPrefix() throws Exception {
+        registerApplication(answering("native"), "/", null);
+        registerApplication(answering("deeper native"), "/s/deep", null);
+        servlet(paths("servlet"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/s/*");
+        servlet(paths("exact"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/x/y");
+        await("/s/a", 200);
+        assertEquals("servlet cp= sp=/s pi=/a", get("/s/a").text());
+        assertEquals("servlet cp= sp=/s pi=null", get("/s").text());
+        assertEquals("exact cp= sp=/x/y pi=null", get("/x/y").text());
+        assertTrue(get("/other").text().startsWith("native "));
+        assertTrue(get("/x").text().startsWith("native "));
+        assertTrue("a longer native mount wins inside a servlet's prefix", get("/s/deep/1").text().startsWith("deeper native"));
+    }
+
+    @Test
     public void theBestRankedOfEqualPatternsServesAndTheOtherIsShadowed() throws Exception {
         ServiceRegistration<?> low = servlet(text("low"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/same");
         await("/same", 200);

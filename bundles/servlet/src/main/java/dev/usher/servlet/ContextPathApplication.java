@@ -7,6 +7,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.osgi.service.servlet.context.ServletContextHelper;
 
@@ -69,14 +71,30 @@ final class ContextPathApplication implements HttpApplication {
                 within, resolved);
         List<ActivePreprocessor> preprocessors = whiteboard.preprocessors();
         if (preprocessors.isEmpty()) {
-            serve(state, request, servletResponse);
-        } else {
-            new Preprocessing(preprocessors, state, request, servletResponse).doFilter(request, servletResponse);
+            serve(state, request, servletResponse, request, servletResponse);
+            return;
+        }
+        Preprocessing preprocessing = new Preprocessing(preprocessors, state, request, servletResponse);
+        try {
+            preprocessing.doFilter(request, servletResponse);
+        } catch (Exception | LinkageError e) {
+            ErrorPages.failed(state, request, servletResponse, e);
+        }
+        if (!preprocessing.served) {
+            // a preprocessor answered itself
+            servletResponse.finish();
+            request.cleanUp();
         }
     }
 
-    /** The end of the preprocessors: the context's security, listeners, filters and servlet. */
-    private static void serve(ContextState state, WhiteboardRequest request, WhiteboardResponse response) throws Exception {
+    /**
+     * The end of the preprocessors: the context's security, listeners, filters and servlet,
+     * given {@code given} and {@code givenResponse} (a preprocessor's wrappers, or the request
+     * itself) while the whiteboard keeps its books on its own request and response.
+     */
+    private static void serve(ContextState state, WhiteboardRequest request, WhiteboardResponse response,
+            HttpServletRequest given, HttpServletResponse givenResponse)
+            throws Exception {
         ContextRouting routing = state.runtime().routing();
         ActiveServlet servlet = request.servlet();
         ServletContextHelper helper = servlet == null ? null : servlet.context().helper();
@@ -85,7 +103,7 @@ final class ContextPathApplication implements HttpApplication {
         ServletRequestEvent event = listeners.requests.isEmpty() ? null
                 : new ServletRequestEvent(request.getServletContext(), request);
         try {
-            if (helper != null && !helper.handleSecurity(request, response)) {
+            if (helper != null && !helper.handleSecurity(given, givenResponse)) {
                 if (!response.isCommitted() && response.error() == null && response.getStatus() < 400) {
                     response.sendError(403);
                 }
@@ -96,7 +114,7 @@ final class ContextPathApplication implements HttpApplication {
                 }
                 List<ActiveFilter> filters = Chain.filters(routing, servlet, request.path(), DispatcherType.REQUEST);
                 request.asyncSupported(Chain.asyncSupported(filters, servlet));
-                Chain.run(filters, servlet, request, response);
+                Chain.run(filters, servlet, given, givenResponse);
             }
             if (response.error() != null) {
                 ErrorPages.sendError(state, request, response);
@@ -105,7 +123,7 @@ final class ContextPathApplication implements HttpApplication {
             ErrorPages.failed(state, request, response, e);
         } finally {
             if (secured) {
-                helper.finishSecurity(request, response);
+                helper.finishSecurity(given, givenResponse);
             }
         }
         AsyncState async = request.async();
@@ -130,6 +148,7 @@ final class ContextPathApplication implements HttpApplication {
         private final WhiteboardRequest request;
         private final WhiteboardResponse response;
         private int next;
+        boolean served;
 
         Preprocessing(List<ActivePreprocessor> preprocessors, ContextState state, WhiteboardRequest request,
                 WhiteboardResponse response) {
@@ -145,9 +164,10 @@ final class ContextPathApplication implements HttpApplication {
                 preprocessors.get(next++).preprocessor().doFilter(req, res, this);
                 return;
             }
+            served = true;
             try {
-                // a preprocessor may wrap the request; the context still serves Usher's, as 140.5 leaves open
-                serve(state, request, response);
+                serve(state, request, response, (HttpServletRequest) req,
+                        (HttpServletResponse) res);
             } catch (java.io.IOException | jakarta.servlet.ServletException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {

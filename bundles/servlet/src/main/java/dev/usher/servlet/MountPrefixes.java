@@ -7,11 +7,13 @@ import java.util.Map;
 /**
  * Where the whiteboard mounts itself in Usher: not at each context path alone, but at the
  * literal part of each exact and path-prefix pattern ({@code /servlet/hello},
- * {@code /api} for {@code /api/*}), and at the context path only for what needs all of it
- * (extension and default patterns, the context root). Usher then routes between servlets and
- * native applications by its longest-prefix rule: a native application at {@code /} and a
- * servlet at {@code /servlet/*} both serve. Each prefix serves the context with the longest
- * path it lies under, as the Servlet specification chooses contexts.
+ * {@code /api} for {@code /api/*}), and at each context's own path for the rest (extension
+ * and default patterns, the context root, the context's 404 and its error pages); that one
+ * ranked lowest, so that a native application mounted at the same prefix keeps it. Usher then
+ * routes between servlets and native applications by its longest-prefix rule: a native
+ * application at {@code /} and a servlet at {@code /servlet/*} both serve. Each prefix serves
+ * the context with the longest path it lies under, as the Servlet specification chooses
+ * contexts.
  */
 final class MountPrefixes {
 
@@ -23,6 +25,7 @@ final class MountPrefixes {
         Map<String, String> prefixes = new HashMap<>();
         for (ContextRuntime context : contexts) {
             String contextPath = context.service().path();
+            prefixes.merge(contextPath, contextPath, (a, b) -> a.length() >= b.length() ? a : b);
             for (ActiveServlet servlet : context.servlets().values()) {
                 for (ServletPattern pattern : servlet.patterns()) {
                     String prefix = contextPath + literal(pattern);
@@ -37,6 +40,11 @@ final class MountPrefixes {
                     ? contextPath : owner);
         }
         return prefixes;
+    }
+
+    /** Whether {@code prefix} is a context's own path, mounted below any native application there. */
+    static boolean contextRoot(String prefix, String contextPath) {
+        return prefix.equals(contextPath);
     }
 
     /** The part of a pattern every path it matches starts with, when Usher can mount it; else empty. */

@@ -421,6 +421,9 @@ final class Whiteboard {
             if (!mounts.containsKey(prefix)) {
                 Dictionary<String, Object> properties = new Hashtable<>();
                 properties.put(Mount.PROPERTY, prefix.isEmpty() ? "/" : prefix);
+                if (MountPrefixes.contextRoot(prefix, contextPath)) {
+                    properties.put(org.osgi.framework.Constants.SERVICE_RANKING, Integer.MIN_VALUE);
+                }
                 if (!serverNames.isEmpty()) {
                     properties.put(Mount.SERVER_PROPERTY, serverNames.toArray(String[]::new));
                 }
