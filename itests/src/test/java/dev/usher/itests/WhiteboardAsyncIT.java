@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -52,6 +53,16 @@ public class WhiteboardAsyncIT extends WhiteboardTestSupport {
     }
 
     private final List<String> events = new CopyOnWriteArrayList<>();
+
+    /** Waits until the events are {@code expected}; else fails showing what was heard in the end. */
+    private void awaitEvents(List<String> expected) {
+        try {
+            Await.condition("the events " + expected, () -> events.equals(expected));
+        } catch (AssertionError timedOut) {
+            assertEquals("the events heard", expected, events);
+            throw timedOut;
+        }
+    }
 
     /** An async servlet writing {@code before}, starting async and handing the context to {@code started}. */
     private static HttpServlet handingOver(BlockingQueue<AsyncContext> started) {
@@ -103,6 +114,31 @@ public class WhiteboardAsyncIT extends WhiteboardTestSupport {
     }
 
     @Test
+    public void aClientThatLeavesIsAnErrorForTheListeners() throws Exception {
+        BlockingQueue<AsyncContext> started = new LinkedBlockingQueue<>();
+        servlet(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                AsyncContext async = req.startAsync();
+                async.setTimeout(0); // never: only the client ends it
+                async.addListener(recording("left"));
+                started.add(async);
+            }
+        }, HTTP_WHITEBOARD_SERVLET_PATTERN, "/async-left", HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
+        AsyncContext async;
+        try (ClientConnection c = ClientConnection.open(port)) {
+            c.send("GET", "/async-left", Map.of(), new byte[0]);
+            async = started.poll(10, TimeUnit.SECONDS);
+            assertNotNull("the servlet started async", async);
+        }
+        awaitEvents(List.of("left error", "left complete"));
+        async.complete(); // too late: nothing happens, nothing is told
+        assertEquals(List.of("left error", "left complete"), events);
+    }
+
+    @Test
     public void dispatchRunsAnotherServletAsAnAsyncDispatch() throws Exception {
         servlet(new HttpServlet() {
             private static final long serialVersionUID = 1L;
@@ -132,8 +168,34 @@ public class WhiteboardAsyncIT extends WhiteboardTestSupport {
         assertEquals(200, response.status());
         assertEquals("ASYNC sp=/async-target pi=/x uri=/async-target/x from=dispatch q=1 async.request_uri=/async-source"
                 + " async.servlet_path=/async-source async.query_string=q=1", response.text());
-        Await.condition("onComplete after the dispatch, heard " + events,
-                () -> events.equals(List.of("listener complete")));
+        awaitEvents(List.of("listener complete"));
+    }
+
+    @Test
+    public void aDispatchThatStartsAsyncAgainTellsTheListenersOfTheNewCycle() throws Exception {
+        servlet(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                    AsyncContext async = req.startAsync();
+                    async.addListener(recording("first"));
+                    async.dispatch();
+                    return;
+                }
+                // the dispatched call: a second cycle; the first listener hears onStartAsync and then no more
+                AsyncContext again = req.startAsync();
+                again.addListener(recording("second"));
+                resp.setContentType("text/plain");
+                resp.getWriter().print("second cycle " + req.getDispatcherType() + " started=" + req.isAsyncStarted());
+                again.start(again::complete);
+            }
+        }, HTTP_WHITEBOARD_SERVLET_PATTERN, "/cycles", HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
+        Response response = get("/cycles");
+        assertEquals(200, response.status());
+        assertEquals("second cycle ASYNC started=true", response.text());
+        awaitEvents(List.of("first start", "second complete"));
     }
 
     private AsyncListener recording(String name) {
@@ -200,7 +262,7 @@ public class WhiteboardAsyncIT extends WhiteboardTestSupport {
         Response response = get("/async-timeout");
         assertEquals(503, response.status());
         assertEquals("too slow", response.text());
-        Await.condition("timeout then complete, heard " + events, () -> events.equals(List.of("timeout", "complete")));
+        awaitEvents(List.of("timeout", "complete"));
     }
 
     @Test
@@ -226,8 +288,7 @@ public class WhiteboardAsyncIT extends WhiteboardTestSupport {
         Response listened = get("/async-idle?listened");
         assertEquals("a listener that does not answer changes nothing", 500, listened.status());
         assertTrue(listened.text(), !listened.text().contains("lost in the timeout"));
-        Await.condition("timeout then complete, heard " + events,
-                () -> events.equals(List.of("idle timeout", "idle complete")));
+        awaitEvents(List.of("idle timeout", "idle complete"));
     }
 
     /** A servlet trying startAsync and answering what it got. */
@@ -265,9 +326,11 @@ public class WhiteboardAsyncIT extends WhiteboardTestSupport {
 
     @Test
     public void aFilterWithoutAsyncSupportInFrontMakesTheRequestSynchronous() throws Exception {
-        servlet(tryingAsync(), HTTP_WHITEBOARD_SERVLET_PATTERN, "/filtered/*", HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
+        servlet(tryingAsync(), HTTP_WHITEBOARD_SERVLET_PATTERN, "/filtered/*",
+                HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
         filter(passing("sync"), HTTP_WHITEBOARD_FILTER_PATTERN, "/filtered/sync");
-        filter(passing("async"), HTTP_WHITEBOARD_FILTER_PATTERN, "/filtered/*", HTTP_WHITEBOARD_FILTER_ASYNC_SUPPORTED, true);
+        filter(passing("async"), HTTP_WHITEBOARD_FILTER_PATTERN, "/filtered/*",
+                HTTP_WHITEBOARD_FILTER_ASYNC_SUPPORTED, true);
         assertEquals("supported=false IllegalStateException", get("/filtered/sync").text());
         assertEquals("an async filter keeps it asynchronous", "supported=true started", get("/filtered/other").text());
         // both filters (best ranked, then oldest, first) see the first request; only one the second

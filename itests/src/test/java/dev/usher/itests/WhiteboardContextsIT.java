@@ -45,8 +45,9 @@ import dev.usher.itests.ClientConnection.Response;
  * Compendium 140.2 ({@code ServletContextHelper}), 140.3 (the common whiteboard properties:
  * {@code context.select}, {@code target}) and 140.4 (which context a request reaches): a
  * context's name, path and {@code context.init.*}; the longest context path; equal paths
- * searched by ranking; equal names shadowed; the {@code default} context replaced; a select
- * matching no context; target filters; {@code handleSecurity} and {@code finishSecurity};
+ * searched by ranking; equal names shadowed; the {@code default} context replaced; invalid
+ * names, paths and selects; a select matching no context; target filters; {@code handleSecurity}
+ * (before the servlets and the filters) and {@code finishSecurity};
  * {@code url_prefix} in the context path; and the helper's resources.
  */
 @RunWith(PaxExam.class)
@@ -148,12 +149,14 @@ public class WhiteboardContextsIT extends WhiteboardTestSupport {
 
     @Test
     public void ofContextsWithOneNameTheLowerRankedIsShadowedUntilTheOtherGoes() throws Exception {
-        ServiceRegistration<ServletContextHelper> high = context("same", "/high", Constants.SERVICE_RANKING, 5);
         ServiceRegistration<ServletContextHelper> low = context("same", "/low");
         servlet(paths("s"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/s", HTTP_WHITEBOARD_CONTEXT_SELECT, select("same"));
+        assertEquals("s cp=/low sp=/s pi=null", await("/low/s", 200).text());
+
+        // a better ranked one comes: the servlet moves to it
+        ServiceRegistration<ServletContextHelper> high = context("same", "/high", Constants.SERVICE_RANKING, 5);
         assertEquals("s cp=/high sp=/s pi=null", await("/high/s", 200).text());
         assertEquals(404, get("/low/s").status());
-
         RuntimeDTO dto = runtime.getRuntimeDTO();
         FailedServletContextDTO shadowed = failedContext(dto, id(low));
         assertNotNull("the lower ranked context's failure DTO", shadowed);
@@ -162,6 +165,7 @@ public class WhiteboardContextsIT extends WhiteboardTestSupport {
         assertEquals("/low", shadowed.contextPath);
         assertEquals(id(high), contextDto(dto, "same").serviceId);
 
+        // it goes: the servlet moves back
         high.unregister();
         assertEquals("s cp=/low sp=/s pi=null", await("/low/s", 200).text());
         assertEquals(404, get("/high/s").status());
@@ -189,6 +193,34 @@ public class WhiteboardContextsIT extends WhiteboardTestSupport {
         alt.unregister();
         assertEquals("back in the whiteboard's default context", "d cp= sp=/d pi=null", await("/d", 200).text());
         assertEquals(404, get("/alt/d").status());
+    }
+
+    @Test
+    public void aContextWithAnInvalidNameOrPathFailsValidation() throws Exception {
+        ServiceRegistration<ServletContextHelper> trailing = context("trailing", "/trailing/");
+        ServiceRegistration<ServletContextHelper> relative = context("relative", "relative");
+        ServiceRegistration<ServletContextHelper> badName = context("bad name", "/bad");
+        ServiceRegistration<Servlet> servlet = servlet(paths("s"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/s",
+                HTTP_WHITEBOARD_CONTEXT_SELECT, select("trailing"));
+        RuntimeDTO dto = runtime.getRuntimeDTO();
+        for (ServiceRegistration<ServletContextHelper> invalid : List.of(trailing, relative, badName)) {
+            FailedServletContextDTO failed = failedContext(dto, id(invalid));
+            assertNotNull("a failure DTO for " + invalid.getReference(), failed);
+            assertEquals(DTOConstants.FAILURE_REASON_VALIDATION_FAILED, failed.failureReason);
+        }
+        assertNull(contextDto(dto, "trailing"));
+        assertEquals(DTOConstants.FAILURE_REASON_NO_SERVLET_CONTEXT_MATCHING, failedServlet(dto, id(servlet)).failureReason);
+        assertEquals(404, get("/trailing/s").status());
+    }
+
+    @Test
+    public void aSelectThatIsNoFilterFailsValidation() throws Exception {
+        ServiceRegistration<Servlet> servlet = servlet(paths("s"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/bad-select",
+                HTTP_WHITEBOARD_CONTEXT_SELECT, "(unbalanced");
+        FailedServletDTO failed = failedServlet(runtime.getRuntimeDTO(), id(servlet));
+        assertNotNull(failed);
+        assertEquals(DTOConstants.FAILURE_REASON_VALIDATION_FAILED, failed.failureReason);
+        assertEquals(404, get("/bad-select").status());
     }
 
     // ---- 140.3: context.select matching no context
@@ -300,6 +332,9 @@ public class WhiteboardContextsIT extends WhiteboardTestSupport {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 served.incrementAndGet();
+                if (req.getPathInfo().equals("/throw")) {
+                    throw new IllegalStateException("the servlet failed");
+                }
                 resp.getWriter().print("user=" + req.getRemoteUser() + " type=" + req.getAuthType() + " principal="
                         + (req.getUserPrincipal() == null ? null : req.getUserPrincipal().getName()));
             }
@@ -312,6 +347,9 @@ public class WhiteboardContextsIT extends WhiteboardTestSupport {
         assertEquals(200, user.status());
         assertEquals("user=alice type=BASIC principal=alice", user.text());
         Await.condition("finishSecurity after the authenticated request", () -> finished.contains("/sec/user"));
+
+        assertEquals(500, get("/sec/throw").status());
+        Await.condition("finishSecurity after the servlet threw", () -> finished.contains("/sec/throw"));
 
         int before = served.get();
         Response denied = get("/sec/deny");

@@ -105,8 +105,9 @@ public class WhiteboardFiltersIT extends WhiteboardTestSupport {
         filter(tag("digits"), HTTP_WHITEBOARD_FILTER_REGEX, "/g/[0-9]+", HTTP_WHITEBOARD_CONTEXT_SELECT, select("rx"));
         filter(tag("either"), HTTP_WHITEBOARD_FILTER_REGEX, new String[] {"/never", ".*\\.txt"},
                 HTTP_WHITEBOARD_CONTEXT_SELECT, select("rx"));
+        filter(tag("default-context"), HTTP_WHITEBOARD_FILTER_REGEX, ".*");
         await("/rx/g/1", 200);
-        assertEquals("REQUEST digits", get("/rx/g/123").text());
+        assertEquals("another context's filters do not run", "REQUEST digits", get("/rx/g/123").text());
         assertEquals("REQUEST", get("/rx/g/abc").text());
         assertEquals("the whole path must match", "REQUEST", get("/rx/g/12x").text());
         assertEquals("REQUEST either", get("/rx/docs/a.txt").text());

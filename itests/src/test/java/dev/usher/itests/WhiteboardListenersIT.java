@@ -13,20 +13,27 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContextAttributeEvent;
 import jakarta.servlet.ServletContextAttributeListener;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestAttributeEvent;
 import jakarta.servlet.ServletRequestAttributeListener;
 import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -89,8 +96,17 @@ public class WhiteboardListenersIT extends WhiteboardTestSupport {
     }
 
     private void awaitEvents(String... expected) {
-        List<String> wanted = List.of(expected);
-        Await.condition("the events " + wanted + ", heard " + events, () -> events.equals(wanted));
+        awaitEvents(events, List.of(expected));
+    }
+
+    /** Waits until {@code heard} is {@code expected}; else fails showing what was heard in the end. */
+    private static void awaitEvents(List<String> heard, List<String> expected) {
+        try {
+            Await.condition("the events " + expected, () -> heard.equals(expected));
+        } catch (AssertionError timedOut) {
+            assertEquals("the events heard", expected, heard);
+            throw timedOut;
+        }
     }
 
     @Test
@@ -123,6 +139,91 @@ public class WhiteboardListenersIT extends WhiteboardTestSupport {
         FailedListenerDTO orphan = failedListener(runtime.getRuntimeDTO(), id(inOwn));
         assertNotNull("a listener without a context is a failure", orphan);
         assertEquals(DTOConstants.FAILURE_REASON_NO_SERVLET_CONTEXT_MATCHING, orphan.failureReason);
+    }
+
+    @Test
+    public void theContextListenerIsToldBeforeFiltersAndServletsStartAndAfterTheyEnd() throws Exception {
+        String select = "(" + HTTP_WHITEBOARD_CONTEXT_NAME + "=ordered)";
+        listener(new ServletContextListener() {
+            @Override
+            public void contextInitialized(ServletContextEvent sce) {
+                events.add("context initialized");
+            }
+
+            @Override
+            public void contextDestroyed(ServletContextEvent sce) {
+                events.add("context destroyed");
+            }
+        }, List.of(ServletContextListener.class), HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        servlet(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void init() {
+                events.add("servlet init");
+            }
+
+            @Override
+            public void destroy() {
+                events.add("servlet destroy");
+            }
+        }, HTTP_WHITEBOARD_SERVLET_PATTERN, "/s", HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        filter(new Filter() {
+            @Override
+            public void init(FilterConfig config) {
+                events.add("filter init");
+            }
+
+            @Override
+            public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                    throws IOException, ServletException {
+                chain.doFilter(request, response);
+            }
+
+            @Override
+            public void destroy() {
+                events.add("filter destroy");
+            }
+        }, HTTP_WHITEBOARD_FILTER_PATTERN, "/*", HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        assertEquals("all wait for their context", List.of(), events);
+
+        // the context comes after its members: the listener still hears first (Servlet 6.0 4.4, 11.3)
+        ServiceRegistration<ServletContextHelper> helper = register(ServletContextHelper.class,
+                new ServletContextHelper() {
+                }, props(HTTP_WHITEBOARD_CONTEXT_NAME, "ordered", HTTP_WHITEBOARD_CONTEXT_PATH, "/ordered"));
+        assertEquals(List.of("context initialized", "filter init", "servlet init"), events);
+        helper.unregister();
+        assertEquals("the context listener hears last", "context destroyed", events.get(events.size() - 1));
+        assertEquals(Set.of("context initialized", "filter init", "servlet init", "filter destroy", "servlet destroy",
+                "context destroyed"), Set.copyOf(events));
+        assertEquals(6, events.size());
+    }
+
+    @Test
+    public void aRequestRefusedByHandleSecurityNeverReachesTheRequestListeners() throws Exception {
+        String select = "(" + HTTP_WHITEBOARD_CONTEXT_NAME + "=guarded)";
+        register(ServletContextHelper.class, new ServletContextHelper() {
+            @Override
+            public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) {
+                return request.getParameter("pass") != null;
+            }
+        }, props(HTTP_WHITEBOARD_CONTEXT_NAME, "guarded", HTTP_WHITEBOARD_CONTEXT_PATH, "/guarded"));
+        listener(new ServletRequestListener() {
+            @Override
+            public void requestInitialized(ServletRequestEvent sre) {
+                events.add("initialized " + sre.getServletRequest().getParameter("n"));
+            }
+
+            @Override
+            public void requestDestroyed(ServletRequestEvent sre) {
+                events.add("destroyed " + sre.getServletRequest().getParameter("n"));
+            }
+        }, List.of(ServletRequestListener.class), HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        servlet(text("inside"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/s", HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        assertEquals(403, get("/guarded/s?n=1").status());
+        assertEquals("inside", get("/guarded/s?n=2&pass").text());
+        // the refused request never came into scope (Servlet 6.0 ServletRequestListener): neither event
+        awaitEvents("initialized 2", "destroyed 2");
     }
 
     @Test
@@ -389,8 +490,12 @@ public class WhiteboardListenersIT extends WhiteboardTestSupport {
         assertTrue(events.toString(), events.contains("destroyed " + visited));
 
         // the other one nobody asks for: the whiteboard's housekeeping (every 10 s) ends it
-        Await.condition("housekeeping to destroy " + forgotten + ", heard " + events, Duration.ofSeconds(25),
-                () -> events.contains("destroyed " + forgotten));
+        try {
+            Await.condition("housekeeping to destroy " + forgotten, Duration.ofSeconds(25),
+                    () -> events.contains("destroyed " + forgotten));
+        } catch (AssertionError timedOut) {
+            throw new AssertionError(timedOut.getMessage() + ", heard " + events, timedOut);
+        }
         assertEquals("each told once", 4, events.size());
     }
 

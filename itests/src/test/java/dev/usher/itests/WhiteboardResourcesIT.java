@@ -7,10 +7,17 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants.*;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -20,6 +27,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.servlet.context.ServletContextHelper;
 
 import dev.usher.itests.ClientConnection.Response;
@@ -131,7 +141,7 @@ public class WhiteboardResourcesIT extends WhiteboardTestSupport {
                 "/files/sub%2f..%2f..%2foutside.txt", "/files/.%2e/outside.txt", "/files/..\\outside.txt",
                 "/files/..%5coutside.txt"}) {
             Response response = get(escape);
-            assertTrue(escape + ": " + response, response.status() == 404 || response.status() == 400);
+            assertEquals(escape + ": " + response, 404, response.status());
             assertTrue(escape + " escaped the prefix", !response.text().contains("not under the prefix"));
         }
         assertEquals("the resource answers GET and HEAD only", 405,
@@ -147,6 +157,43 @@ public class WhiteboardResourcesIT extends WhiteboardTestSupport {
         assertArrayEquals("extension: prefix and servlet path", entry("www/page.html"), get("/page.html").body());
         assertArrayEquals("default: prefix and servlet path", entry("www/sub/data.json"), get("/data.json").body());
         assertEquals(404, get("/hello.txt").status());
+    }
+
+    @Test
+    public void eachBundlesDefaultContextServesThatBundlesEntries() throws Exception {
+        Bundle other = installBundleWith("www/own.txt", "the other bundle's own file\n");
+        try {
+            ServiceRegistration<?> theirs = other.getBundleContext().registerService(Object.class.getName(), new Object(),
+                    props(HTTP_WHITEBOARD_RESOURCE_PATTERN, "/theirs/*", HTTP_WHITEBOARD_RESOURCE_PREFIX, "/www"));
+            track(theirs);
+            resources("/mine/*", "/www");
+            Response own = get("/theirs/own.txt");
+            assertEquals(200, own.status());
+            assertEquals("the other bundle's own file\n", own.text());
+            assertEquals("not the probe's entry", 404, get("/theirs/hello.txt").status());
+            assertEquals("not the other bundle's entry", 404, get("/mine/own.txt").status());
+            assertArrayEquals(entry("www/hello.txt"), get("/mine/hello.txt").body());
+        } finally {
+            other.uninstall();
+        }
+        assertEquals("gone with its bundle", 404, get("/theirs/own.txt").status());
+    }
+
+    /** Installs and starts a bundle holding one entry and nothing else. */
+    private Bundle installBundleWith(String name, String content) throws IOException, BundleException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue(Constants.BUNDLE_MANIFESTVERSION, "2");
+        manifest.getMainAttributes().putValue(Constants.BUNDLE_SYMBOLICNAME, "dev.usher.itests.www");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+            jar.putNextEntry(new JarEntry(name));
+            jar.write(content.getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+        Bundle bundle = context.installBundle("usher-itest:www", new ByteArrayInputStream(bytes.toByteArray()));
+        bundle.start();
+        return bundle;
     }
 
     @Test

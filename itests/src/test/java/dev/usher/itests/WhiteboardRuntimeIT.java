@@ -50,6 +50,7 @@ import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.servlet.runtime.HttpServiceRuntimeConstants;
 import org.osgi.service.servlet.runtime.dto.DTOConstants;
 import org.osgi.service.servlet.runtime.dto.ErrorPageDTO;
+import org.osgi.service.servlet.runtime.dto.FailedErrorPageDTO;
 import org.osgi.service.servlet.runtime.dto.FailedFilterDTO;
 import org.osgi.service.servlet.runtime.dto.FailedResourceDTO;
 import org.osgi.service.servlet.runtime.dto.FailedServletContextDTO;
@@ -107,17 +108,25 @@ public class WhiteboardRuntimeIT extends WhiteboardTestSupport {
             Object endpoints = reference.getProperty(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT);
             return endpoints instanceof String[] urls && Arrays.asList(urls).contains(expected);
         });
-        // a target filter on the runtime's properties selects this whiteboard
+        RuntimeDTO dto = runtime.getRuntimeDTO();
+        assertEquals("the runtime DTO describes its service", (long) (Long) reference.getProperty(Constants.SERVICE_ID),
+                dto.serviceDTO.id);
+    }
+
+    @Test
+    public void aTargetFilterIsMatchedAgainstTheEndpointsAsTheyAreNow() throws Exception {
+        String expected = "http://127.0.0.1:" + port + "/";
+        // the first change since this test's server started: the runtime learns the new endpoint
+        // as it applies it, and the target must see that endpoint, not the last test's
         servlet(text("targeted"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/targeted", HTTP_WHITEBOARD_TARGET,
                 "(" + HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT + "=" + expected + ")");
         assertEquals("targeted", get("/targeted").text());
         servlet(text("elsewhere"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/elsewhere", HTTP_WHITEBOARD_TARGET,
                 "(" + HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT + "=http://192.0.2.1:1/)");
         assertEquals("a service for another whiteboard is not served", 404, get("/elsewhere").status());
-
         RuntimeDTO dto = runtime.getRuntimeDTO();
-        assertEquals("the runtime DTO describes its service", (long) (Long) reference.getProperty(Constants.SERVICE_ID),
-                dto.serviceDTO.id);
+        assertTrue("nor reported as failed: it is not this whiteboard's", Arrays.stream(dto.failedServletDTOs)
+                .noneMatch(f -> f.patterns != null && Arrays.asList(f.patterns).contains("/elsewhere")));
     }
 
     @Test
@@ -188,9 +197,10 @@ public class WhiteboardRuntimeIT extends WhiteboardTestSupport {
         assertEquals(rootId, l.servletContextId);
 
         // a later change shows in a new DTO: the DTO is a snapshot
+        long servletId = id(servlet);
         servlet.unregister();
-        assertNull(byServiceId(contextNamed(runtime.getRuntimeDTO(), "default").servletDTOs, d -> d.serviceId, id(servlet)));
-        assertNotNull("the old DTO is unchanged", byServiceId(root.servletDTOs, d -> d.serviceId, id(servlet)));
+        assertNull(byServiceId(contextNamed(runtime.getRuntimeDTO(), "default").servletDTOs, d -> d.serviceId, servletId));
+        assertNotNull("the old DTO is unchanged", byServiceId(root.servletDTOs, d -> d.serviceId, servletId));
     }
 
     @Test
@@ -242,6 +252,8 @@ public class WhiteboardRuntimeIT extends WhiteboardTestSupport {
         servlet(text("winner"), HTTP_WHITEBOARD_SERVLET_PATTERN, "/contested", Constants.SERVICE_RANKING, 1);
         ServiceRegistration<Object> shadowedResource = register(Object.class, new Object(),
                 props(HTTP_WHITEBOARD_RESOURCE_PATTERN, "/contested", HTTP_WHITEBOARD_RESOURCE_PREFIX, "/www"));
+        servlet(text("page"), HTTP_WHITEBOARD_SERVLET_ERROR_PAGE, "404", Constants.SERVICE_RANKING, 1);
+        ServiceRegistration<Servlet> shadowedPage = servlet(text("page"), HTTP_WHITEBOARD_SERVLET_ERROR_PAGE, "404");
         // EXCEPTION_ON_INIT: a filter whose init throws
         ServiceRegistration<Filter> failingFilter = filter(new Filter() {
             @Override
@@ -304,6 +316,11 @@ public class WhiteboardRuntimeIT extends WhiteboardTestSupport {
         assertNotNull("the resource behind the better servlet", shadowed);
         assertEquals(DTOConstants.FAILURE_REASON_SHADOWED_BY_OTHER_SERVICE, shadowed.failureReason);
         assertEquals("winner", get("/contested").text());
+
+        FailedErrorPageDTO page = byServiceId(dto.failedErrorPageDTOs, d -> d.serviceId, id(shadowedPage));
+        assertNotNull("the error page behind the better one", page);
+        assertEquals(DTOConstants.FAILURE_REASON_SHADOWED_BY_OTHER_SERVICE, page.failureReason);
+        assertArrayEquals(new long[] {404}, page.errorCodes);
 
         FailedFilterDTO filterFailed = byServiceId(dto.failedFilterDTOs, d -> d.serviceId, id(failingFilter));
         assertNotNull("the filter whose init threw", filterFailed);
@@ -369,17 +386,19 @@ public class WhiteboardRuntimeIT extends WhiteboardTestSupport {
 
     @Test
     public void theServletBundleProvidesTheImplementationCapability() throws Exception {
-        Bundle whiteboard = Arrays.stream(context.getBundles()).filter(b -> "dev.usher.servlet".equals(b.getSymbolicName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no dev.usher.servlet bundle"));
+        Bundle whiteboard = Arrays.stream(context.getBundles())
+                .filter(b -> "dev.usher.servlet".equals(b.getSymbolicName())).findFirst().orElseThrow(() -> new AssertionError("no dev.usher.servlet bundle"));
         assertEquals(Bundle.ACTIVE, whiteboard.getState());
         assertEquals("the runtime service is the whiteboard bundle's", whiteboard, runtimeReference().getBundle());
 
-        List<BundleCapability> declared = whiteboard.adapt(BundleRevision.class).getDeclaredCapabilities("osgi.implementation");
+        List<BundleCapability> declared =
+                whiteboard.adapt(BundleRevision.class).getDeclaredCapabilities("osgi.implementation");
         BundleCapability implementation = declared.stream()
                 .filter(c -> HTTP_WHITEBOARD_IMPLEMENTATION.equals(c.getAttributes().get("osgi.implementation")))
                 .findFirst().orElseThrow(() -> new AssertionError("no osgi.implementation=osgi.http in " + declared));
         assertEquals(new Version(2, 0, 0), implementation.getAttributes().get("version"));
-        assertEquals(Version.parseVersion(HTTP_WHITEBOARD_SPECIFICATION_VERSION), implementation.getAttributes().get("version"));
+        assertEquals(Version.parseVersion(HTTP_WHITEBOARD_SPECIFICATION_VERSION),
+                implementation.getAttributes().get("version"));
         String uses = implementation.getDirectives().get("uses");
         assertNotNull("uses", uses);
         assertTrue(uses, uses.contains("org.osgi.service.servlet.whiteboard"));

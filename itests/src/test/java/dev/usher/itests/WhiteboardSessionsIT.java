@@ -45,7 +45,7 @@ public class WhiteboardSessionsIT extends WhiteboardTestSupport {
 
     /**
      * A servlet reporting its session: {@code ?create} makes one, {@code ?put=v} stores v,
-     * {@code ?invalidate} ends it; the answer is {@code id new=.. value=.. requested=.. valid=..},
+     * {@code ?change} gives it a new id, {@code ?invalidate} ends it; the answer is {@code id new=.. value=.. requested=.. valid=..},
      * or {@code none}.
      */
     private static HttpServlet sessionReport() {
@@ -63,6 +63,9 @@ public class WhiteboardSessionsIT extends WhiteboardTestSupport {
                 }
                 if (req.getParameter("put") != null) {
                     session.setAttribute("value", req.getParameter("put"));
+                }
+                if (req.getParameter("change") != null) {
+                    req.changeSessionId();
                 }
                 String report = session.getId() + " new=" + session.isNew() + " value=" + session.getAttribute("value")
                         + " requested=" + req.getRequestedSessionId() + " valid=" + req.isRequestedSessionIdValid();
@@ -145,6 +148,29 @@ public class WhiteboardSessionsIT extends WhiteboardTestSupport {
                 withCookie("/shop/session?invalidate", id).text());
         assertEquals("none requested=" + id + " valid=false", withCookie("/shop/session", id).text());
         assertEquals(id + " new=false value=root requested=" + id + " valid=true", withCookie("/session", id).text());
+    }
+
+    @Test
+    public void aNewSessionIdKeepsTheOtherContextsSessionsWithTheCookie() throws Exception {
+        String select = "(" + HTTP_WHITEBOARD_CONTEXT_NAME + "=desk)";
+        register(ServletContextHelper.class, new ServletContextHelper() {
+        }, props(HTTP_WHITEBOARD_CONTEXT_NAME, "desk", HTTP_WHITEBOARD_CONTEXT_PATH, "/desk"));
+        servlet(sessionReport(), HTTP_WHITEBOARD_SERVLET_PATTERN, "/session");
+        servlet(sessionReport(), HTTP_WHITEBOARD_SERVLET_PATTERN, "/session", HTTP_WHITEBOARD_CONTEXT_SELECT, select);
+        String id = sessionId(get("/session?put=root"));
+        assertEquals(id, sessionId(withCookie("/desk/session?put=desk", id)));
+
+        Response changed = withCookie("/session?change", id);
+        String newId = sessionId(changed);
+        assertNotEquals(id, newId);
+        assertTrue(changed.header("Set-Cookie"), changed.header("Set-Cookie").startsWith("JSESSIONID=" + newId + ";"));
+        assertEquals(newId + " new=false value=root requested=" + newId + " valid=true",
+                withCookie("/session", newId).text());
+        assertEquals("the browser's cookie still names the other context's session",
+                newId + " new=false value=desk requested=" + newId + " valid=true",
+                withCookie("/desk/session", newId).text());
+        assertEquals("the old id names nothing any more", "none requested=" + id + " valid=false",
+                withCookie("/desk/session", id).text());
     }
 
     @Test

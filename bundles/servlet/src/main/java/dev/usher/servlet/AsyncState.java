@@ -69,12 +69,14 @@ final class AsyncState implements AsyncContext {
         }
         this.request = request;
         this.servletResponse = servletResponse;
+        // a cycle before this one (started is false again while a dispatch runs): its listeners
+        // hear onStartAsync and are dropped, to register again if they want more (AsyncListener)
+        boolean restart = exchange != null;
         if (exchange == null) {
             exchange = response.exchange().startAsync();
             exchange.onEnd(this::ended);
             response.asyncStarted(true);
         }
-        boolean restart = started;
         started = true;
         phase = Phase.STARTING;
         completeRequested = false;
@@ -177,7 +179,7 @@ final class AsyncState implements AsyncContext {
         DispatchedRequest.Target target = resolved == null ? null
                 : new DispatchedRequest.Target(pure, resolved.pattern(), resolved.match());
         HttpServletRequest dispatched = new DispatchedRequest((HttpServletRequest) request, DispatcherType.ASYNC, context,
-                servlet, target, query, java.util.Map.of());
+                servlet, target, query, asyncAttributes());
         synchronized (this) {
             phase = Phase.STARTING;
             started = false;
@@ -199,12 +201,32 @@ final class AsyncState implements AsyncContext {
         boolean restarted;
         synchronized (this) {
             restarted = started;
+            if (!restarted) {
+                // no startAsync in the dispatch: the cycle ends with it, and complete() must not
+                // wait for a call that has returned already
+                phase = Phase.WAITING;
+            }
         }
         if (restarted) {
             callReturned();
         } else {
             complete();
         }
+    }
+
+    /**
+     * The {@code jakarta.servlet.async.*} attributes of an asynchronous dispatch (Servlet 6.0
+     * 9.7.2): the paths of the request as it reached its first servlet.
+     */
+    private java.util.Map<String, Object> asyncAttributes() {
+        java.util.Map<String, Object> attributes = new java.util.HashMap<>();
+        attributes.put(ASYNC_REQUEST_URI, root.getRequestURI());
+        attributes.put(ASYNC_CONTEXT_PATH, root.getContextPath());
+        attributes.put(ASYNC_SERVLET_PATH, root.getServletPath());
+        attributes.put(ASYNC_PATH_INFO, root.getPathInfo());
+        attributes.put(ASYNC_QUERY_STRING, root.getQueryString());
+        attributes.put(ASYNC_MAPPING, root.getHttpServletMapping());
+        return attributes;
     }
 
     @Override

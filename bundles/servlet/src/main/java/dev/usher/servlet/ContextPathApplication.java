@@ -97,11 +97,17 @@ final class ContextPathApplication implements HttpApplication {
             throws Exception {
         ContextRouting routing = state.runtime().routing();
         ActiveServlet servlet = request.servlet();
-        ServletContextHelper helper = servlet == null ? null : servlet.context().helper();
+        // the servlet's view of the helper, else the context's own: the filters also run for a
+        // request no servlet matches, and handleSecurity comes before them all the same
+        BundleServletContext view = servlet != null ? servlet.context() : state.runtime().anyView();
+        ServletContextHelper helper = view == null ? null : view.helper();
         boolean secured = false;
         ContextListeners listeners = state.listeners();
         ServletRequestEvent event = listeners.requests.isEmpty() ? null
                 : new ServletRequestEvent(request.getServletContext(), request);
+        // a request comes into scope as it is about to enter the first filter or servlet (Servlet
+        // 6.0 ServletRequestListener): one handleSecurity refused hears neither event
+        boolean inScope = false;
         try {
             if (helper != null && !helper.handleSecurity(given, givenResponse)) {
                 if (!response.isCommitted() && response.error() == null && response.getStatus() < 400) {
@@ -109,6 +115,7 @@ final class ContextPathApplication implements HttpApplication {
                 }
             } else {
                 secured = helper != null;
+                inScope = true;
                 if (event != null) {
                     listeners.fire(listeners.requests, l -> l.requestInitialized(event));
                 }
@@ -131,7 +138,7 @@ final class ContextPathApplication implements HttpApplication {
             async.callReturned();
             return;
         }
-        if (event != null) {
+        if (event != null && inScope) {
             listeners.fire(listeners.requests, l -> l.requestDestroyed(event));
         }
         try {

@@ -72,16 +72,25 @@ final class RuntimeService implements HttpServiceRuntime {
         return all;
     }
 
-    /** What it serves changed: a new change count, and the endpoints as they are now. */
-    synchronized void changed() {
+    /**
+     * What it serves changed: a new change count, and the endpoints as they are now.
+     *
+     * @return whether the endpoints moved, as {@link #refresh()}
+     */
+    synchronized boolean changed() {
         changeCount++;
-        refresh();
+        return refresh();
     }
 
-    /** Reads the endpoints again and republishes the properties if they moved (a server rebound). */
-    synchronized void refresh() {
+    /**
+     * Reads the endpoints again and republishes the properties if they moved (a server rebound).
+     *
+     * @return whether the endpoints moved: the {@code osgi.http.whiteboard.target} filters must
+     *     be matched again
+     */
+    synchronized boolean refresh() {
         if (registration == null) {
-            return;
+            return false;
         }
         String[] now = endpoints.get().toArray(String[]::new);
         boolean moved = !java.util.Arrays.equals(now, (String[]) properties.get(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT));
@@ -95,6 +104,7 @@ final class RuntimeService implements HttpServiceRuntime {
                 // unregistered meanwhile
             }
         }
+        return moved;
     }
 
     @Override

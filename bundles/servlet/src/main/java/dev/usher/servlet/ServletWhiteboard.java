@@ -135,7 +135,9 @@ public final class ServletWhiteboard {
     private void housekeeping() {
         try {
             whiteboard.sessions().expire(System.currentTimeMillis());
-            runtime.refresh();
+            if (runtime.refresh()) {
+                whiteboard.changed(); // the targets are matched against the new endpoints
+            }
         } catch (RuntimeException e) {
             log.warn("Servlet whiteboard housekeeping failed", e);
         }

@@ -43,7 +43,7 @@ final class Sessions {
             return null;
         }
         if (session.expired(now)) {
-            session.invalidate();
+            session.end();
             return null;
         }
         session.accessed(now);
@@ -84,22 +84,33 @@ final class Sessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Moves {@code session} to a new id and tells the id listeners; the new id. */
+    /**
+     * Moves {@code session} to a new id, and with it the other contexts' sessions under the same
+     * id: the browser's one cookie names them all, so one left under the old id would be lost to
+     * it. Tells each moved session's id listeners; the new id.
+     */
     String changeId(WhiteboardSession session) {
-        Map<String, WhiteboardSession> sessions = byContext.get(session.state());
         String old = session.getId();
         String id = newId();
-        if (sessions != null) {
-            sessions.remove(old);
-            session.id(id);
-            sessions.put(id, session);
-        } else {
-            session.id(id);
+        List<WhiteboardSession> moved = new ArrayList<>();
+        for (Map<String, WhiteboardSession> sessions : byContext.values()) {
+            WhiteboardSession sibling = sessions.remove(old);
+            if (sibling != null) {
+                sibling.id(id);
+                sessions.put(id, sibling);
+                moved.add(sibling);
+            }
         }
-        ContextListeners listeners = session.state().listeners();
-        if (!listeners.sessionIds.isEmpty()) {
-            var event = new jakarta.servlet.http.HttpSessionEvent(session);
-            listeners.fire(listeners.sessionIds, l -> l.sessionIdChanged(event, old));
+        if (!moved.contains(session)) {
+            session.id(id); // its context is going away: no map holds it any more
+            moved.add(session);
+        }
+        for (WhiteboardSession changed : moved) {
+            ContextListeners listeners = changed.state().listeners();
+            if (!listeners.sessionIds.isEmpty()) {
+                var event = new jakarta.servlet.http.HttpSessionEvent(changed);
+                listeners.fire(listeners.sessionIds, l -> l.sessionIdChanged(event, old));
+            }
         }
         return id;
     }
@@ -116,7 +127,7 @@ final class Sessions {
         for (Map<String, WhiteboardSession> sessions : byContext.values()) {
             for (WhiteboardSession session : new ArrayList<>(sessions.values())) {
                 if (session.expired(now)) {
-                    session.invalidate();
+                    session.end();
                 }
             }
         }
@@ -127,7 +138,7 @@ final class Sessions {
         Map<String, WhiteboardSession> sessions = byContext.remove(context);
         if (sessions != null) {
             for (WhiteboardSession session : sessions.values()) {
-                session.invalidate();
+                session.end();
             }
         }
     }

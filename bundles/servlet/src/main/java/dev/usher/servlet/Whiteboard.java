@@ -111,6 +111,11 @@ final class Whiteboard {
 
     /** A tracked service appeared or changed. */
     void put(ServiceReference<?> reference, WhiteboardService.Kind kind) {
+        if (kind == WhiteboardService.Kind.LISTENER && WhiteboardService.ListenerService.optedOut(reference)) {
+            // listener=false is exactly as if the property were missing (140.7): not tracked, no failure
+            remove(reference, kind);
+            return;
+        }
         Key key = new Key(reference, kind);
         synchronized (lock) {
             services.remove(key);
@@ -303,7 +308,11 @@ final class Whiteboard {
         for (var entry : members.entrySet()) {
             failed.addAll(entry.getKey().reconcile(entry.getValue()));
         }
-        List<ActivePreprocessor> stoppedPreprocessors = reconcilePreprocessors(wantedPreprocessors, failed);
+        // a preprocessor runs before any context is chosen: its FilterConfig has the default context (140.5.1)
+        ContextRuntime backing = contexts.get(winners.get(
+                org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants.HTTP_WHITEBOARD_DEFAULT_CONTEXT_NAME));
+        List<ActivePreprocessor> stoppedPreprocessors = reconcilePreprocessors(wantedPreprocessors,
+                backing == null ? null : backing.anyView(), failed);
 
         // publish: requests see the new contexts from here on
         Map<String, List<ContextRuntime>> paths = new HashMap<>();
@@ -325,7 +334,11 @@ final class Whiteboard {
             stopPreprocessor(active);
         }
         failures = List.copyOf(failed);
-        runtimeService.changed();
+        if (runtimeService.changed()) {
+            // the endpoints moved (a server started since): the targets were matched against the
+            // old ones, so this pass is done again; changed() on this thread only asks for it
+            changed();
+        }
     }
 
     /** Whether {@code osgi.http.whiteboard.target}, if any, selects this whiteboard. */
@@ -341,7 +354,9 @@ final class Whiteboard {
         }
     }
 
-    private List<ActivePreprocessor> reconcilePreprocessors(List<PreprocessorService> wanted, List<Failure> failed) {
+    /** @param backing what a new preprocessor's {@code FilterConfig.getServletContext()} returns */
+    private List<ActivePreprocessor> reconcilePreprocessors(List<PreprocessorService> wanted,
+            jakarta.servlet.ServletContext backing, List<Failure> failed) {
         List<ActivePreprocessor> stopped = new ArrayList<>();
         for (var it = preprocessors.entrySet().iterator(); it.hasNext();) {
             var entry = it.next();
@@ -366,7 +381,7 @@ final class Whiteboard {
                 continue;
             }
             try {
-                preprocessor.init(new InitConfig(preprocessor.getClass().getName(), null, service.initParams()));
+                preprocessor.init(new InitConfig(preprocessor.getClass().getName(), backing, service.initParams()));
             } catch (Exception | LinkageError e) {
                 log.error("Preprocessor {} failed in init", service.id(), e);
                 unget(service.reference(), preprocessor);

@@ -280,6 +280,16 @@ sealed interface WhiteboardService {
      */
     record ListenerService(ServiceReference<?> reference, List<String> types, Filter select) implements WhiteboardService {
 
+        /**
+         * Whether the service opted out with {@code osgi.http.whiteboard.listener=false} (any case),
+         * which the whiteboard treats as if the property were missing; any value but true or false
+         * is a failure.
+         */
+        static boolean optedOut(ServiceReference<?> reference) {
+            Object value = reference.getProperty(HTTP_WHITEBOARD_LISTENER);
+            return Boolean.FALSE.equals(value) || value instanceof String s && s.equalsIgnoreCase("false");
+        }
+
         static ListenerService read(ServiceReference<?> reference) {
             if (!ServiceProperties.bool(reference, HTTP_WHITEBOARD_LISTENER, false)) {
                 throw new InvalidServiceException(HTTP_WHITEBOARD_LISTENER + " must be true");

@@ -162,11 +162,22 @@ final class WhiteboardSession implements HttpSession {
 
     @Override
     public void invalidate() {
+        if (!end()) {
+            throw new IllegalStateException("the session was invalidated");
+        }
+    }
+
+    /**
+     * Ends the session unless it is ending already (the server's expiry may meet the
+     * application's {@code invalidate}, or two requests' expiry).
+     *
+     * @return false when it was ended or ending already
+     */
+    boolean end() {
         // the listeners are told while the session is still valid: sessionDestroyed may read it
         synchronized (this) {
-            checkValid();
-            if (ending) {
-                throw new IllegalStateException("the session is being invalidated");
+            if (!valid || ending) {
+                return false;
             }
             ending = true;
         }
@@ -180,6 +191,7 @@ final class WhiteboardSession implements HttpSession {
             unbind(name);
         }
         valid = false;
+        return true;
     }
 
     @Override
