@@ -32,9 +32,9 @@
 #                      usher-blocking  usher-nolog, hit on /blocking (the same hello on an application thread)
 #                      usher-nometrics usher-nolog with metrics=false (nothing counted per request); not in
 #                                      the default rows: ROWS="usher-nolog usher-nometrics" prints the ratio
-#                      usher-servlet   usher-nolog with the servlet whiteboard and the demo servlets
-#                                      deployed ($USHER_SERVLET_BUNDLES copied into DIR/deploy), hit on
-#                                      /servlet/hello; not in the default rows
+#                      usher-servlet   usher-nolog hit on /servlet/hello: the same hello as a servlet
+#                                      (the runtime's demo servlets, through its servlet whiteboard); not
+#                                      in the default rows
 #                      jetty, netty    bench/target/{jetty,netty}-hello.jar
 #                      felix-jetty     bench/target/felix-jetty-hello.jar: Apache Felix HTTP Jetty 12 (OSGi
 #                                      servlet whiteboard) with the demo servlets, hit on /servlet/hello; not
@@ -46,9 +46,6 @@
 #   PIPELINE_DEPTH, PIPELINE_CONNECTIONS   the pipelined run (default 16 requests per write, c256)
 #   JETTY_JAR, NETTY_JAR   the yardsticks (default bench/target/jetty-hello.jar, netty-hello.jar)
 #   FELIX_JETTY_JAR  the servlet yardstick (default bench/target/felix-jetty-hello.jar)
-#   USHER_SERVLET_BUNDLES  space-separated bundle jars the usher-servlet row deploys (default: the
-#                    servlet and demo-servlet bundles' target/ jars and Felix's servlet API 3.0.0 from
-#                    ~/.m2), until the runtime includes them
 #   NGINX            the nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 #   USHER_CMD        command starting the usher rows' server instead of the Usher jar; run by
 #                    bash in the row's directory (etc/ already written) with PORT, JVM_OPTS,
@@ -71,11 +68,6 @@ export JVM_OPTS=${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 JETTY_JAR=${JETTY_JAR:-$here/target/jetty-hello.jar}
 NETTY_JAR=${NETTY_JAR:-$here/target/netty-hello.jar}
 FELIX_JETTY_JAR=${FELIX_JETTY_JAR:-$here/target/felix-jetty-hello.jar}
-# The runtime does not include the servlet whiteboard yet, so the usher-servlet row deploys it
-# (with the demo servlets and the servlet API it imports) through FileInstall's deploy/.
-USHER_SERVLET_BUNDLES=${USHER_SERVLET_BUNDLES:-$here/../bundles/servlet/target/usher-servlet-0.1.0-SNAPSHOT.jar \
-$here/../bundles/demo-servlet/target/usher-demo-servlet-0.1.0-SNAPSHOT.jar \
-$HOME/.m2/repository/org/apache/felix/org.apache.felix.http.servlet-api/3.0.0/org.apache.felix.http.servlet-api-3.0.0.jar}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 WARMUP=${WARMUP:-10s}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
@@ -111,8 +103,7 @@ check_setup() {
             if [[ -z ${USHER_CMD:-} ]]; then
                 [[ -f $USHER_JAR ]] || die "$USHER_JAR missing; build the runtime first (or set USHER_CMD)"
                 USHER_JAR=$(absolute "$USHER_JAR")
-            fi
-            if [[ $row == usher-servlet ]]; then check_servlet_bundles; fi ;;
+            fi ;;
         jetty)
             [[ -f $JETTY_JAR ]] || die "$JETTY_JAR missing; build it with: mvn -f $here/pom.xml package" ;;
         netty)
@@ -128,21 +119,6 @@ check_setup() {
     if [[ -f $FELIX_JETTY_JAR ]]; then FELIX_JETTY_JAR=$(absolute "$FELIX_JETTY_JAR"); fi
     export JETTY_JAR NETTY_JAR FELIX_JETTY_JAR
     CLK_TCK=$(getconf CLK_TCK)
-}
-
-# check_servlet_bundles: every jar of USHER_SERVLET_BUNDLES is there (split on spaces, so no
-# path may hold one); sets servlet_bundles to their absolute paths.
-check_servlet_bundles() {
-    local jar i
-    servlet_bundles=()
-    read -ra servlet_bundles <<<"$USHER_SERVLET_BUNDLES"
-    ((${#servlet_bundles[@]})) || die "USHER_SERVLET_BUNDLES is empty"
-    for jar in "${servlet_bundles[@]}"; do
-        [[ -f $jar ]] || die "$jar missing (USHER_SERVLET_BUNDLES); build the bundles with:" \
-            "mvn install -DskipTests -pl bundles/servlet,bundles/demo-servlet -am;" \
-            "mvn -f $here/pom.xml package fetches Felix's servlet API into ~/.m2"
-    done
-    for i in "${!servlet_bundles[@]}"; do servlet_bundles[i]=$(absolute "${servlet_bundles[i]}"); done
 }
 
 work=
@@ -247,12 +223,6 @@ prepare_row() {
     case $row in
     usher*)
         write_usher_config "$row" "$dir" "$port"
-        # FileInstall installs and starts deploy/*.jar in its first scan, during the runtime's
-        # start, so the start-up column covers the servlet bundles too.
-        if [[ $row == usher-servlet ]]; then
-            mkdir -p "$dir/deploy"
-            cp "${servlet_bundles[@]}" "$dir/deploy/"
-        fi
         printf -v q %q "$USHER_JAR"
         row_cmd=${USHER_CMD:-"exec java \$JVM_OPTS -jar $q"} ;;
     jetty)

@@ -1,7 +1,7 @@
 package dev.usher.servlet;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.servlet.Servlet;
 
@@ -21,7 +21,9 @@ final class ActiveServlet {
     private final String name;
     private final BundleServletContext context;
     private final List<ServletPattern> patterns;
-    private final AtomicInteger calls = new AtomicInteger();
+    // striped: every call of every thread counts here, and a shared counter would make them queue
+    private final LongAdder calls = new LongAdder();
+    private volatile boolean draining;
 
     ActiveServlet(WhiteboardService service, Servlet servlet, String name, BundleServletContext context,
             List<ServletPattern> patterns) {
@@ -63,22 +65,27 @@ final class ActiveServlet {
 
     /** Marks a call in progress; paired with {@link #left()}. */
     void entered() {
-        calls.incrementAndGet();
+        calls.increment();
     }
 
     void left() {
-        if (calls.decrementAndGet() == 0) {
+        calls.decrement();
+        if (draining) {
             synchronized (calls) {
                 calls.notifyAll();
             }
         }
     }
 
-    /** Waits up to {@code millis} for the calls in progress to return. */
+    /**
+     * Waits up to {@code millis} for the calls in progress to return. It is only called once
+     * the servlet is out of the routing, so no new call starts meanwhile.
+     */
     void awaitIdle(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
+        draining = true;
         synchronized (calls) {
-            while (calls.get() > 0) {
+            while (calls.sum() > 0) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     return;

@@ -75,7 +75,7 @@ final class WhiteboardRequest implements HttpServletRequest {
     private final String path;
     private final ServletPattern.Match match;
     private final ServletPattern pattern;
-    private final long id = IDS.incrementAndGet();
+    private long id;
     private Map<String, Object> attributes;
     private Map<String, String[]> parameters;
     private String characterEncoding;
@@ -785,6 +785,10 @@ final class WhiteboardRequest implements HttpServletRequest {
 
     @Override
     public String getRequestId() {
+        // numbered when asked, so that requests that never ask share no counter
+        if (id == 0) {
+            id = IDS.incrementAndGet();
+        }
         return Long.toString(id);
     }
 
