@@ -62,6 +62,25 @@ public class WhiteboardContextsIT extends WhiteboardTestSupport {
     // ---- 140.2: a context helper's name, path and init parameters
 
     @Test
+    public void aContextHasATemporaryDirectoryOfItsOwnDeletedWithIt() throws Exception {
+        ServiceRegistration<ServletContextHelper> helper = context("tmp", "/tmp");
+        servlet(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                java.io.File dir = (java.io.File) getServletContext().getAttribute(ServletContext.TEMPDIR);
+                java.nio.file.Files.writeString(dir.toPath().resolve("left-behind.txt"), "x");
+                resp.getWriter().print(dir.getAbsolutePath());
+            }
+        }, HTTP_WHITEBOARD_SERVLET_PATTERN, "/where", HTTP_WHITEBOARD_CONTEXT_SELECT, select("tmp"));
+        java.nio.file.Path dir = java.nio.file.Path.of(await("/tmp/where", 200).text());
+        assertTrue(java.nio.file.Files.isDirectory(dir));
+        helper.unregister();
+        assertFalse("deleted, with what was left in it, when the context goes", java.nio.file.Files.exists(dir));
+    }
+
+    @Test
     public void aContextsPathNameAndInitParametersReachTheServletsSelectingIt() throws Exception {
         context("ctx", "/ctx", CONTEXT_INIT + "greeting", "hello", CONTEXT_INIT + "other", "x");
         servlet(new HttpServlet() {

@@ -165,6 +165,7 @@ final class ContextRuntime {
             view.context.release();
         }
         views.clear();
+        state.deleteTempDirectory();
     }
 
     private void reconcileListeners(List<WhiteboardService> members, List<Failure> failures) {

@@ -1,9 +1,15 @@
 package dev.usher.servlet;
 
+import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextAttributeEvent;
 
 import org.osgi.service.log.Logger;
@@ -11,8 +17,9 @@ import org.osgi.service.log.Logger;
 import dev.usher.servlet.WhiteboardService.ContextService;
 
 /**
- * What the views of one context share, whichever bundle holds them: its attributes, its
- * listeners, its sessions and the defaults set through {@code ServletContext}.
+ * What the views of one context share, whichever bundle holds them: its attributes (with
+ * {@code jakarta.servlet.context.tempdir}, a directory of its own, deleted with the context),
+ * its listeners, its sessions and the defaults set through {@code ServletContext}.
  */
 final class ContextState {
 
@@ -25,6 +32,7 @@ final class ContextState {
     private volatile int sessionTimeoutMinutes = -1;
     private volatile String requestEncoding;
     private volatile String responseEncoding;
+    private final Path tempDirectory;
 
     ContextState(ContextRuntime runtime, ContextService service, Sessions sessions, Logger log) {
         this.runtime = runtime;
@@ -32,6 +40,34 @@ final class ContextState {
         this.sessions = sessions;
         this.log = log;
         this.listeners = new ContextListeners(log);
+        this.tempDirectory = createTempDirectory(service.name(), log);
+        if (tempDirectory != null) {
+            attributes.put(ServletContext.TEMPDIR, tempDirectory.toFile());
+        }
+    }
+
+    /** The context's own temporary directory (Servlet 6.0, 4.8.1); null when none could be made. */
+    private static Path createTempDirectory(String name, Logger log) {
+        try {
+            return Files.createTempDirectory("usher-servlet-" + name + "-");
+        } catch (IOException | SecurityException e) {
+            log.warn("Context {}: no temporary directory ({})", name, e.toString());
+            return null;
+        }
+    }
+
+    /** Deletes the context's temporary directory and what its applications left there. */
+    void deleteTempDirectory() {
+        if (tempDirectory == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(tempDirectory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            log.warn("Context {}: could not delete {} ({})", service.name(), tempDirectory, e.toString());
+        }
     }
 
     ContextRuntime runtime() {

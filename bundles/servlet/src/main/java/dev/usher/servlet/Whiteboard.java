@@ -274,6 +274,7 @@ final class Whiteboard {
                 if (runtime.open()) {
                     contexts.put(context, runtime);
                 } else {
+                    runtime.shutdown(); // gives back what opening took (its temporary directory)
                     failed.add(new Failure(context, FAILURE_REASON_SERVLET_CONTEXT_FAILURE, 0));
                 }
             }
