@@ -492,6 +492,17 @@ print_ratios() {
     done
 }
 
+# ratio_cells ROW BASE: sets cells to ROW's req/s over BASE's for c16, c256 and pipelined, and
+# ROW's CPU per request over BASE's: one table row of ratios.
+ratio_cells() {
+    local row=$1 base=$2 col
+    cells=()
+    for col in c16 c256 pipelined; do
+        cells+=("$(ratio "${rps_of[$row.$col]:-}" "${rps_of[$base.$col]:-}")")
+    done
+    cells+=("$(ratio "${cpu_us_of[$row]:-}" "${cpu_us_of[$base]:-}")")
+}
+
 # print_log_ratios: each access-logging usher row against usher-nolog (issue 10 asks for
 # at least 0.9 at c16 and c256 and 0.75 pipelined), when usher-nolog ran.
 print_log_ratios() {
@@ -504,11 +515,7 @@ print_log_ratios() {
     printf "$fmt" row c16 c256 pipelined cpu
     for row in $ROWS; do
         case $row in usher | usher-stdout | usher-file) ;; *) continue ;; esac
-        cells=()
-        for col in c16 c256 pipelined; do
-            cells+=("$(ratio "${rps_of[$row.$col]:-}" "${rps_of[usher-nolog.$col]}")")
-        done
-        cells+=("$(ratio "${cpu_us_of[$row]:-}" "${cpu_us_of[usher-nolog]:-}")")
+        ratio_cells "$row" usher-nolog
         # shellcheck disable=SC2059
         printf "$fmt" "$row" "${cells[@]}"
     done
@@ -523,11 +530,7 @@ print_metrics_ratio() {
     echo "metrics on / off: usher-nolog / usher-nometrics (req/s; CPU us/req)"
     # shellcheck disable=SC2059
     printf "$fmt" row c16 c256 pipelined cpu
-    cells=()
-    for col in c16 c256 pipelined; do
-        cells+=("$(ratio "${rps_of[usher-nolog.$col]}" "${rps_of[usher-nometrics.$col]:-}")")
-    done
-    cells+=("$(ratio "${cpu_us_of[usher-nolog]:-}" "${cpu_us_of[usher-nometrics]:-}")")
+    ratio_cells usher-nolog usher-nometrics
     # shellcheck disable=SC2059
     printf "$fmt" "usher-nolog" "${cells[@]}"
 }
@@ -544,11 +547,7 @@ print_felix_ratios() {
     printf "$fmt" row c16 c256 pipelined cpu
     for row in $ROWS; do
         [[ $row == usher* ]] || continue
-        cells=()
-        for col in c16 c256 pipelined; do
-            cells+=("$(ratio "${rps_of[$row.$col]:-}" "${rps_of[felix-jetty.$col]}")")
-        done
-        cells+=("$(ratio "${cpu_us_of[$row]:-}" "${cpu_us_of[felix-jetty]:-}")")
+        ratio_cells "$row" felix-jetty
         # shellcheck disable=SC2059
         printf "$fmt" "$row" "${cells[@]}"
     done
@@ -563,11 +562,7 @@ print_servlet_ratio() {
     echo "servlet layer: usher-servlet / usher-nolog (req/s; CPU us/req)"
     # shellcheck disable=SC2059
     printf "$fmt" row c16 c256 pipelined cpu
-    cells=()
-    for col in c16 c256 pipelined; do
-        cells+=("$(ratio "${rps_of[usher-servlet.$col]}" "${rps_of[usher-nolog.$col]}")")
-    done
-    cells+=("$(ratio "${cpu_us_of[usher-servlet]:-}" "${cpu_us_of[usher-nolog]:-}")")
+    ratio_cells usher-servlet usher-nolog
     # shellcheck disable=SC2059
     printf "$fmt" "usher-servlet" "${cells[@]}"
 }
