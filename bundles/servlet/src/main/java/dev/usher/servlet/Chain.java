@@ -54,19 +54,46 @@ final class Chain implements FilterChain {
         return servlet == null || servlet.asyncSupported();
     }
 
-    /** Runs the chain, counting the servlet's call so that its {@code destroy} waits for it. */
+    /**
+     * Runs the chain, counting the call of each filter and of the servlet so that their
+     * {@code destroy} waits for it. If one of them is being taken out of service, the chain does
+     * not run and the request is answered {@code 503 Service Unavailable}, as a servlet
+     * container answers a request for an unavailable servlet. That happens when the routing
+     * changed after the request read it.
+     */
     static void run(List<ActiveFilter> filters, ActiveServlet servlet, ServletRequest request, ServletResponse response)
             throws IOException, ServletException {
-        if (servlet != null) {
-            servlet.entered();
-        }
+        int filtersEntered = 0;
+        boolean servletEntered = false;
         try {
+            for (ActiveFilter filter : filters) {
+                if (!filter.calls().enter()) {
+                    unavailable(response);
+                    return;
+                }
+                filtersEntered++;
+            }
+            if (servlet != null) {
+                if (!servlet.calls().enter()) {
+                    unavailable(response);
+                    return;
+                }
+                servletEntered = true;
+            }
             new Chain(filters, servlet).doFilter(request, response);
         } finally {
-            if (servlet != null) {
-                servlet.left();
+            if (servletEntered) {
+                servlet.calls().leave();
+            }
+            for (int i = 0; i < filtersEntered; i++) {
+                filters.get(i).calls().leave();
             }
         }
+    }
+
+    /** The request came between two routings: a retry gets the current one (what replaced it, or a 404). */
+    private static void unavailable(ServletResponse response) throws IOException {
+        ((HttpServletResponse) response).sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
     }
 
     @Override

@@ -43,7 +43,7 @@ final class ContextRuntime {
     /** Best ranked first, as {@code ServiceReference.compareTo} orders ranking and then id. */
     static final Comparator<WhiteboardService> BEST_FIRST = (a, b) -> b.reference().compareTo(a.reference());
 
-    /** How long unregistering a servlet waits for its calls in progress before {@code destroy}. */
+    /** How long unregistering a servlet or filter waits for its calls in progress before {@code destroy}. */
     private static final long DESTROY_WAIT_MILLIS = 5_000;
 
     private final ContextService service;
@@ -76,7 +76,8 @@ final class ContextRuntime {
         this.whiteboard = whiteboard;
         this.log = log;
         this.threads = threads;
-        this.state = new ContextState(this, service, sessions, log);
+        java.io.File data = whiteboard.getDataFile("contexts");
+        this.state = new ContextState(this, service, sessions, log, data == null ? null : data.toPath());
     }
 
     ContextService service() {
@@ -222,6 +223,9 @@ final class ContextRuntime {
                 it.remove();
                 ActiveFilter active = entry.getValue();
                 afterwards.add(() -> {
+                    // a request in the filter (it may be in the servlet behind it) returns first:
+                    // Filter.destroy comes after every doFilter has exited, as Servlet.destroy does
+                    active.calls().awaitIdle(DESTROY_WAIT_MILLIS);
                     try {
                         active.filter().destroy();
                     } catch (RuntimeException e) {
@@ -286,7 +290,7 @@ final class ContextRuntime {
                     continue;
                 }
             } else if (!active.patterns().equals(won)) {
-                active = new ActiveServlet(member, active.servlet(), active.name(), active.context(), won);
+                active = active.withPatterns(won);
             }
             kept.put(member, active);
             claimedPatterns.addAll(won);
@@ -347,7 +351,7 @@ final class ContextRuntime {
     }
 
     private void stop(ActiveServlet active) {
-        active.awaitIdle(DESTROY_WAIT_MILLIS);
+        active.calls().awaitIdle(DESTROY_WAIT_MILLIS);
         try {
             active.servlet().destroy();
         } catch (RuntimeException e) {

@@ -34,22 +34,29 @@ final class ContextState {
     private volatile String responseEncoding;
     private final Path tempDirectory;
 
-    ContextState(ContextRuntime runtime, ContextService service, Sessions sessions, Logger log) {
+    /**
+     * @param temporaries where its temporary directory is made: the whiteboard bundle's data area,
+     *     which the framework removes with its storage; null for {@code java.io.tmpdir}
+     */
+    ContextState(ContextRuntime runtime, ContextService service, Sessions sessions, Logger log, Path temporaries) {
         this.runtime = runtime;
         this.service = service;
         this.sessions = sessions;
         this.log = log;
         this.listeners = new ContextListeners(log);
-        this.tempDirectory = createTempDirectory(service.name(), log);
+        this.tempDirectory = createTempDirectory(temporaries, service.name(), log);
         if (tempDirectory != null) {
             attributes.put(ServletContext.TEMPDIR, tempDirectory.toFile());
         }
     }
 
     /** The context's own temporary directory (Servlet 6.0, 4.8.1); null when none could be made. */
-    private static Path createTempDirectory(String name, Logger log) {
+    private static Path createTempDirectory(Path temporaries, String name, Logger log) {
         try {
-            return Files.createTempDirectory("usher-servlet-" + name + "-");
+            if (temporaries == null) {
+                return Files.createTempDirectory("usher-servlet-" + name + "-");
+            }
+            return Files.createTempDirectory(Files.createDirectories(temporaries), name + "-");
         } catch (IOException | SecurityException e) {
             log.warn("Context {}: no temporary directory ({})", name, e.toString());
             return null;
