@@ -141,9 +141,7 @@ final class AsyncState implements AsyncContext {
 
     @Override
     public void dispatch() {
-        HttpServletRequest http = (HttpServletRequest) request;
-        String path = http.getServletPath() + (http.getPathInfo() == null ? "" : http.getPathInfo());
-        dispatch(path);
+        dispatch(Dispatch.pathWithin((HttpServletRequest) request));
     }
 
     @Override
@@ -171,21 +169,16 @@ final class AsyncState implements AsyncContext {
     private void redispatch(String path) {
         ContextState context = root.context();
         ContextRouting routing = context.runtime().routing();
-        int question = path.indexOf('?');
-        String query = question < 0 ? null : path.substring(question + 1);
-        String pure = question < 0 ? path : path.substring(0, question);
-        var resolved = routing.mappings().resolve(pure);
-        ActiveServlet servlet = resolved == null ? null : resolved.target();
-        DispatchedRequest.Target target = resolved == null ? null
-                : new DispatchedRequest.Target(pure, resolved.pattern(), resolved.match());
+        Dispatch.Destination destination = Dispatch.Destination.of(routing, path);
+        ActiveServlet servlet = destination.servlet();
         HttpServletRequest dispatched = new DispatchedRequest((HttpServletRequest) request, DispatcherType.ASYNC, context,
-                servlet, target, query, asyncAttributes());
+                servlet, destination.target(), destination.query(), asyncAttributes());
         synchronized (this) {
             phase = Phase.STARTING;
             started = false;
         }
         try {
-            Chain.run(Chain.filters(routing, servlet, pure, DispatcherType.ASYNC), servlet, dispatched, servletResponse);
+            Chain.run(Chain.filters(routing, servlet, destination.path(), DispatcherType.ASYNC), servlet, dispatched, servletResponse);
             if (response.error() != null) {
                 ErrorPages.sendError(context, root, response);
             }

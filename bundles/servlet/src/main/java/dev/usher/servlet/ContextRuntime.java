@@ -19,7 +19,6 @@ import jakarta.servlet.ServletContextListener;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceObjects;
 import org.osgi.service.log.Logger;
 import org.osgi.service.servlet.context.ServletContextHelper;
 
@@ -423,31 +422,16 @@ final class ContextRuntime {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private <S> S get(WhiteboardService member, BundleServletContext view) {
-        ServiceObjects<S> objects = (ServiceObjects<S>) whiteboard.getServiceObjects(member.reference());
-        S instance = null;
-        try {
-            instance = objects == null ? null : objects.getService();
-        } catch (RuntimeException e) {
-            log.error("Service {} cannot be got", member.id(), e);
-        }
+        S instance = ServiceInstances.get(whiteboard, member, log);
         if (instance == null) {
             release(view);
         }
         return instance;
     }
 
-    @SuppressWarnings("unchecked")
     private <S> void unget(WhiteboardService member, S instance, BundleServletContext view) {
-        ServiceObjects<S> objects = (ServiceObjects<S>) whiteboard.getServiceObjects(member.reference());
-        if (objects != null) {
-            try {
-                objects.ungetService(instance);
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                // the service or the whiteboard's bundle is gone already: nothing left to give back
-            }
-        }
+        ServiceInstances.unget(whiteboard, member, instance);
         release(view);
     }
 }

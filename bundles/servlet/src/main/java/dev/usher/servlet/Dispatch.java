@@ -32,23 +32,37 @@ final class Dispatch implements RequestDispatcher {
         this.query = query;
     }
 
+    /**
+     * Where a path within the context (it may carry a query) leads: the servlet serving it and
+     * how its pattern matched, both null when nothing serves it or the path climbs above the
+     * context.
+     *
+     * @param path the path without its query, {@code .} and {@code ..} segments resolved
+     */
+    record Destination(String path, String query, ActiveServlet servlet, DispatchedRequest.Target target) {
+
+        static Destination of(ContextRouting routing, String pathAndQuery) {
+            int question = pathAndQuery.indexOf('?');
+            String query = question < 0 ? null : pathAndQuery.substring(question + 1);
+            String raw = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+            String path = normalise(raw);
+            var resolved = path == null ? null : routing.mappings().resolve(path);
+            if (resolved == null) {
+                return new Destination(path == null ? raw : path, query, null, null);
+            }
+            return new Destination(path, query, resolved.target(),
+                    new DispatchedRequest.Target(path, resolved.pattern(), resolved.match()));
+        }
+    }
+
     /** A dispatcher to {@code path} (within the context, may carry a query); null when nothing serves it. */
     static RequestDispatcher forPath(ContextState context, String path) {
         if (path == null || !path.startsWith("/")) {
             return null;
         }
-        int question = path.indexOf('?');
-        String query = question < 0 ? null : path.substring(question + 1);
-        String pure = normalise(question < 0 ? path : path.substring(0, question));
-        if (pure == null) {
-            return null;
-        }
-        var resolved = context.runtime().routing().mappings().resolve(pure);
-        if (resolved == null) {
-            return null;
-        }
-        return new Dispatch(context, resolved.target(),
-                new DispatchedRequest.Target(pure, resolved.pattern(), resolved.match()), query);
+        Destination destination = Destination.of(context.runtime().routing(), path);
+        return destination.servlet() == null ? null
+                : new Dispatch(context, destination.servlet(), destination.target(), destination.query());
     }
 
     /** A dispatcher to {@code path}, relative to {@code request}'s own path unless it starts with {@code /}. */
@@ -57,7 +71,7 @@ final class Dispatch implements RequestDispatcher {
             return null;
         }
         if (!path.startsWith("/")) {
-            String current = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+            String current = pathWithin(request);
             path = current.substring(0, current.lastIndexOf('/') + 1) + path;
         }
         return forPath(context, path);
@@ -98,7 +112,7 @@ final class Dispatch implements RequestDispatcher {
         Map<String, Object> attributes = target == null ? Map.of() : DispatchedRequest.forwardAttributes(http);
         HttpServletRequest forwarded = new DispatchedRequest(http, DispatcherType.FORWARD, context, servlet, target, query,
                 attributes);
-        String path = target != null ? target.path() : pathOf(http);
+        String path = target != null ? target.path() : pathWithin(http);
         List<ActiveFilter> filters = Chain.filters(context.runtime().routing(), servlet, path, DispatcherType.FORWARD);
         Chain.run(filters, servlet, forwarded, response);
         WhiteboardResponse root = root(response);
@@ -119,12 +133,13 @@ final class Dispatch implements RequestDispatcher {
                 : DispatchedRequest.includeAttributes(http, target, query, servlet.name());
         HttpServletRequest included = new DispatchedRequest(http, DispatcherType.INCLUDE, context, servlet, null, query,
                 attributes);
-        String path = target != null ? target.path() : pathOf(http);
+        String path = target != null ? target.path() : pathWithin(http);
         List<ActiveFilter> filters = Chain.filters(context.runtime().routing(), servlet, path, DispatcherType.INCLUDE);
         Chain.run(filters, servlet, included, new IncludedResponse((HttpServletResponse) response));
     }
 
-    private static String pathOf(HttpServletRequest request) {
+    /** {@code request}'s path within its context: its servlet path and path info. */
+    static String pathWithin(HttpServletRequest request) {
         return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 

@@ -11,6 +11,8 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.usher.http1.StatusReasons;
+
 
 /**
  * Turns a failed call or a {@code sendError} into a response: the context's error page for the
@@ -71,7 +73,7 @@ final class ErrorPages {
         if (page != null) {
             Map<String, Object> attributes = new HashMap<>();
             attributes.put(RequestDispatcher.ERROR_STATUS_CODE, status);
-            attributes.put(RequestDispatcher.ERROR_MESSAGE, message != null ? message : HttpResponseReasons.of(status));
+            attributes.put(RequestDispatcher.ERROR_MESSAGE, message != null ? message : reason(status));
             attributes.put(RequestDispatcher.ERROR_REQUEST_URI, request.getRequestURI());
             attributes.put(RequestDispatcher.ERROR_SERVLET_NAME, request.servlet() == null ? null : request.servlet().name());
             if (cause != null) {
@@ -105,7 +107,7 @@ final class ErrorPages {
     }
 
     private static void plainPage(WhiteboardResponse response, int status, String message) throws IOException {
-        String reason = HttpResponseReasons.of(status);
+        String reason = reason(status);
         response.setContentType("text/html;charset=UTF-8");
         PrintWriter out = response.getWriter();
         out.print("<!DOCTYPE html>\n<html><head><title>" + status + " " + reason + "</title></head><body><h1>" + status
@@ -114,6 +116,11 @@ final class ErrorPages {
             out.print("<p>" + escape(message) + "</p>");
         }
         out.print("</body></html>\n");
+    }
+
+    /** The status's reason phrase; a servlet may send any number, Usher's table knows 100-599. */
+    private static String reason(int status) {
+        return status >= 100 && status <= 599 ? StatusReasons.reason(status) : "Error";
     }
 
     static String escape(String text) {
@@ -130,37 +137,5 @@ final class ErrorPages {
             }
         }
         return out.toString();
-    }
-
-    /** Reason phrases, so that error pages name the status. */
-    static final class HttpResponseReasons {
-        private HttpResponseReasons() {
-        }
-
-        static String of(int status) {
-            return switch (status) {
-                case 400 -> "Bad Request";
-                case 401 -> "Unauthorized";
-                case 403 -> "Forbidden";
-                case 404 -> "Not Found";
-                case 405 -> "Method Not Allowed";
-                case 406 -> "Not Acceptable";
-                case 408 -> "Request Timeout";
-                case 409 -> "Conflict";
-                case 410 -> "Gone";
-                case 411 -> "Length Required";
-                case 412 -> "Precondition Failed";
-                case 413 -> "Content Too Large";
-                case 415 -> "Unsupported Media Type";
-                case 416 -> "Range Not Satisfiable";
-                case 429 -> "Too Many Requests";
-                case 500 -> "Internal Server Error";
-                case 501 -> "Not Implemented";
-                case 502 -> "Bad Gateway";
-                case 503 -> "Service Unavailable";
-                case 504 -> "Gateway Timeout";
-                default -> status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Status";
-            };
-        }
     }
 }

@@ -51,10 +51,6 @@ final class ResponseBody extends ServletOutputStream {
         closed = dropLater;
     }
 
-    boolean closed() {
-        return closed;
-    }
-
     long written() {
         return written;
     }

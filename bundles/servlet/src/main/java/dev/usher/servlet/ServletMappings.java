@@ -85,9 +85,4 @@ final class ServletMappings<T> {
     private static <T> Resolved<T> resolved(Entry<T> entry, ServletPattern.Match match) {
         return new Resolved<>(entry.target(), entry.pattern(), match);
     }
-
-    /** Whether no pattern leads anywhere. */
-    boolean isEmpty() {
-        return exact.isEmpty() && prefixes.isEmpty() && extensions.isEmpty() && contextRoot == null && defaultServlet == null;
-    }
 }

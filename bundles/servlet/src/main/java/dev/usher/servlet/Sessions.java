@@ -142,15 +142,4 @@ final class Sessions {
             }
         }
     }
-
-    /** How many sessions {@code context} holds. */
-    int count(ContextState context) {
-        Map<String, WhiteboardSession> sessions = byContext.get(context);
-        return sessions == null ? 0 : sessions.size();
-    }
-
-    List<WhiteboardSession> all(ContextState context) {
-        Map<String, WhiteboardSession> sessions = byContext.get(context);
-        return sessions == null ? List.of() : List.copyOf(sessions.values());
-    }
 }

@@ -9,7 +9,6 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
@@ -370,13 +369,7 @@ final class Whiteboard {
             if (preprocessors.containsKey(service)) {
                 continue;
             }
-            var objects = bundleContext.getServiceObjects(service.reference());
-            Object instance = null;
-            try {
-                instance = objects == null ? null : objects.getService();
-            } catch (RuntimeException e) {
-                log.error("Preprocessor {} cannot be got", service.id(), e);
-            }
+            Object instance = ServiceInstances.get(bundleContext, service, log);
             if (!(instance instanceof Preprocessor preprocessor)) {
                 failed.add(new Failure(service, FAILURE_REASON_SERVICE_NOT_GETTABLE, 0));
                 continue;
@@ -385,7 +378,7 @@ final class Whiteboard {
                 preprocessor.init(new InitConfig(preprocessor.getClass().getName(), backing, service.initParams()));
             } catch (Exception | LinkageError e) {
                 log.error("Preprocessor {} failed in init", service.id(), e);
-                unget(service.reference(), preprocessor);
+                ServiceInstances.unget(bundleContext, service, preprocessor);
                 failed.add(new Failure(service, FAILURE_REASON_EXCEPTION_ON_INIT, 0));
                 continue;
             }
@@ -400,19 +393,7 @@ final class Whiteboard {
         } catch (RuntimeException e) {
             log.warn("Preprocessor {} failed in destroy", active.service().id(), e);
         }
-        unget(active.service().reference(), active.preprocessor());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void unget(ServiceReference<?> reference, Object instance) {
-        var objects = (org.osgi.framework.ServiceObjects) bundleContext.getServiceObjects(reference);
-        if (objects != null) {
-            try {
-                objects.ungetService(instance);
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                // already gone
-            }
-        }
+        ServiceInstances.unget(bundleContext, active.service(), active.preprocessor());
     }
 
     /**
@@ -469,8 +450,5 @@ final class Whiteboard {
      */
     record View(List<ContextRuntime> contexts, List<ActivePreprocessor> preprocessors, List<Failure> failures,
             List<Invalid> invalid, Sessions sessions) {
-        View {
-            Objects.requireNonNull(contexts);
-        }
     }
 }

@@ -47,6 +47,7 @@ import org.osgi.service.servlet.context.ServletContextHelper;
 import dev.usher.api.HeaderFields;
 import dev.usher.api.HttpRequest;
 import dev.usher.servlet.http.Cookies;
+import dev.usher.servlet.http.HeaderParameters;
 import dev.usher.servlet.http.HttpDates;
 import dev.usher.servlet.http.MultipartForm;
 import dev.usher.servlet.http.MultipartLimits;
@@ -79,6 +80,7 @@ final class WhiteboardRequest implements HttpServletRequest {
     private Map<String, Object> attributes;
     private Map<String, String[]> parameters;
     private String characterEncoding;
+    private HeaderParameters contentType;
     private boolean encodingRead;
     private Input input = Input.NONE;
     private BufferedReader reader;
@@ -453,7 +455,10 @@ final class WhiteboardRequest implements HttpServletRequest {
         if (!encodingRead) {
             encodingRead = true;
             String type = getContentType();
-            String fromType = type == null ? null : ContentTypes.charset(type);
+            String fromType = type == null ? null : contentType().parameter("charset");
+            if (fromType != null && fromType.isEmpty()) {
+                fromType = null;
+            }
             characterEncoding = fromType != null ? fromType : context.requestEncoding();
         }
         return characterEncoding;
@@ -478,6 +483,14 @@ final class WhiteboardRequest implements HttpServletRequest {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("unknown character encoding '" + name + "'");
         }
+    }
+
+    /** The {@code Content-Type}'s media type and parameters, read once; call only when the request has one. */
+    private HeaderParameters contentType() {
+        if (contentType == null) {
+            contentType = HeaderParameters.parse(getContentType());
+        }
+        return contentType;
     }
 
     @Override
@@ -525,10 +538,10 @@ final class WhiteboardRequest implements HttpServletRequest {
             try {
                 Parameters.parse(exchange.query(), charset(), all, MAX_PARAMETERS);
                 String type = getContentType();
-                if (input == Input.NONE && type != null && ContentTypes.is(type, "application/x-www-form-urlencoded")) {
+                if (input == Input.NONE && type != null && contentType().value().equals("application/x-www-form-urlencoded")) {
                     input = Input.STREAM;
                     Parameters.parse(exchange.body(), charset(), all, MAX_PARAMETERS, -1);
-                } else if (type != null && ContentTypes.is(type, "multipart/form-data") && servlet != null
+                } else if (type != null && contentType().value().equals("multipart/form-data") && servlet != null
                         && servlet.multipart() != null) {
                     for (Part part : getParts()) {
                         if (part.getSubmittedFileName() == null && part instanceof UploadedPart uploaded) {
@@ -572,7 +585,7 @@ final class WhiteboardRequest implements HttpServletRequest {
     public Collection<Part> getParts() throws IOException, ServletException {
         if (multipart == null) {
             String type = getContentType();
-            if (type == null || !ContentTypes.is(type, "multipart/form-data")) {
+            if (type == null || !contentType().value().equals("multipart/form-data")) {
                 throw new ServletException("not a multipart/form-data request");
             }
             WhiteboardService.MultipartSettings settings = servlet == null ? null : servlet.multipart();

@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.usher.api.HttpResponse;
 import dev.usher.servlet.http.Cookies;
+import dev.usher.servlet.http.HeaderParameters;
 import dev.usher.servlet.http.HttpDates;
 
 /**
@@ -44,7 +45,6 @@ final class WhiteboardResponse implements HttpServletResponse {
     private int status = SC_OK;
     private String contentType;
     private String charset;
-    private boolean charsetSet;
     private Locale locale;
     private long contentLength = -1;
     private Output output = Output.NONE;
@@ -340,14 +340,10 @@ final class WhiteboardResponse implements HttpServletResponse {
         if (committed || output == Output.WRITER) {
             return;
         }
-        if (encoding == null) {
-            charset = null;
-            charsetSet = false;
-            return;
+        if (encoding != null) {
+            Charset.forName(encoding);
         }
-        Charset.forName(encoding);
         charset = encoding;
-        charsetSet = true;
     }
 
     @Override
@@ -368,10 +364,7 @@ final class WhiteboardResponse implements HttpServletResponse {
             return;
         }
         if (type == null) {
-            contentType = null;
-            if (!charsetSet) {
-                charset = null;
-            }
+            contentType = null; // an encoding set apart stays
             return;
         }
         int semicolon = type.indexOf(';');
@@ -380,17 +373,9 @@ final class WhiteboardResponse implements HttpServletResponse {
             return;
         }
         contentType = type.substring(0, semicolon).trim();
-        for (String parameter : type.substring(semicolon + 1).split(";")) {
-            int equals = parameter.indexOf('=');
-            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
-                String value = parameter.substring(equals + 1).trim();
-                if (value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                if (output != Output.WRITER) {
-                    setCharacterEncoding(value);
-                }
-            }
+        String charsetParameter = HeaderParameters.parse(type).parameter("charset");
+        if (charsetParameter != null) {
+            setCharacterEncoding(charsetParameter);
         }
     }
 
@@ -442,7 +427,6 @@ final class WhiteboardResponse implements HttpServletResponse {
         headers.clear();
         contentType = null;
         charset = null;
-        charsetSet = false;
         locale = null;
         contentLength = -1;
         output = Output.NONE;

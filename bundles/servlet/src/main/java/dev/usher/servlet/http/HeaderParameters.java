@@ -12,10 +12,10 @@ import java.util.TreeMap;
  * @param value what precedes the first {@code ;}, trimmed and in lower case
  * @param parameters the parameters by name, names case-insensitive
  */
-record HeaderParameters(String value, Map<String, String> parameters) {
+public record HeaderParameters(String value, Map<String, String> parameters) {
 
     /** Reads {@code field}; a parameter it cannot make out ends the reading, keeping those before. */
-    static HeaderParameters parse(String field) {
+    public static HeaderParameters parse(String field) {
         int semicolon = field.indexOf(';');
         String value = (semicolon < 0 ? field : field.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         Map<String, String> parameters = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -53,7 +53,7 @@ record HeaderParameters(String value, Map<String, String> parameters) {
     }
 
     /** The parameter named {@code name}, or null. */
-    String parameter(String name) {
+    public String parameter(String name) {
         return parameters.get(name);
     }
 
